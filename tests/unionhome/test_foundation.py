@@ -1,0 +1,101 @@
+import json
+
+import pytest
+from django.test import override_settings
+
+from unionhome.accounts.phones import normalize_mainland_mobile
+from unionhome.errors import DomainError
+from unionhome.idcard import id_number_problem, make_id_number
+
+pytestmark = pytest.mark.django_db
+
+
+def test_api_openapi_and_docs_are_served(client):
+    schema = client.get("/api/v1/openapi.json")
+    assert schema.status_code == 200
+    assert schema.json()["info"]["title"] == "Union e-Home API"
+    assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_health_is_public(client):
+    assert client.get("/api/v1/health").json() == {"status": "ok"}
+
+
+def test_app_login_returns_session_token_that_api_accepts(client, demo):
+    response = client.post(
+        "/_allauth/app/v1/auth/login",
+        data=json.dumps({"username": "rider1", "password": "demo-pass-2026"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    token = response.json()["meta"]["session_token"]
+    assert token
+
+
+def test_app_login_by_phone(client, demo):
+    response = client.post(
+        "/_allauth/app/v1/auth/login",
+        data=json.dumps({"phone": "+8613800138001", "password": "demo-pass-2026"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+
+
+def test_wrong_password_is_refused(client, demo):
+    response = client.post(
+        "/_allauth/app/v1/auth/login",
+        data=json.dumps({"username": "rider1", "password": "nope"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+
+
+def test_mainland_mobile_normalisation():
+    assert normalize_mainland_mobile("13800138000") == "+8613800138000"
+    assert normalize_mainland_mobile("+86 138-0013-8000") == "+8613800138000"
+    for bad in ("12345", "02112345678", "+14155550100", ""):
+        with pytest.raises(DomainError):
+            normalize_mainland_mobile(bad)
+
+
+def test_id_number_check_digit():
+    import datetime as dt
+
+    good = make_id_number("110105", dt.date(1990, 1, 1), 123)
+    assert id_number_problem(good) is None
+    wrong = good[:17] + ("0" if good[17] != "0" else "1")
+    assert id_number_problem(wrong) == "checksum"
+    assert id_number_problem("11010519900101123") == "length"
+    assert id_number_problem("990105199001011234") == "province"
+    assert id_number_problem(
+        make_id_number("110105", dt.date(1990, 1, 1), 1)[:10] + "1340" + "0011"
+    ) in {
+        "birth_date",
+        "checksum",
+    }
+
+
+def test_chinese_is_default_and_english_under_en(client, demo):
+    zh = client.get("/accounts/login/")
+    en = client.get("/en/accounts/login/")
+    assert zh.status_code == 200 and en.status_code == 200
+    assert 'lang="zh-Hans"' in zh.content.decode()
+    assert 'lang="en"' in en.content.decode()
+
+
+@override_settings(MFA_REQUIRED_FOR_STAFF=True)
+def test_staff_without_mfa_are_sent_to_enrol(client, demo):
+    client.login(username="union_admin", password="demo-pass-2026")
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/accounts/2fa/totp/activate" in response["Location"]
+    api = client.get("/api/v1/health")
+    assert api.status_code == 403
+    assert api.json()["code"] == "mfa_required"
+
+
+@override_settings(MFA_REQUIRED_FOR_STAFF=True)
+def test_members_are_not_forced_into_mfa(client, demo):
+    client.login(username="rider1", password="demo-pass-2026")
+    assert client.get("/accounts/login/").status_code in (200, 302)
+    assert client.get("/en/accounts/2fa/").status_code == 200

@@ -1,0 +1,89 @@
+"""The JSON API (/api/v1/). Each app contributes a router; this module only assembles them,
+sets authentication (browser session or allauth's X-Session-Token) and maps domain errors."""
+
+from allauth.headless.contrib.ninja.security import XSessionTokenAuth
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import SessionAuth
+
+from unionhome.errors import DomainError
+
+
+class SessionTokenAuth(XSessionTokenAuth):
+    pass
+
+
+class BrowserSessionAuth(SessionAuth):
+    """The browser session cookie (CSRF is checked for unsafe methods)."""
+
+
+api = NinjaAPI(
+    title="Union e-Home API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=[SessionTokenAuth(), BrowserSessionAuth()],
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    body = {"detail": exc.detail, "code": exc.code}
+    if exc.field:
+        body["field"] = exc.field
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request, exc):
+    return api.create_response(
+        request, {"detail": _("Authentication required."), "code": "not_authenticated"}, status=401
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(
+        request, {"detail": _("Not found."), "code": "not_found"}, status=404
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc: NinjaValidationError):
+    errors = exc.errors
+    first = errors[0] if errors else {}
+    loc = ".".join(str(part) for part in first.get("loc", []) if part not in ("body", "payload"))
+    message = first.get("msg", _("Invalid input."))
+    detail = f"{loc}: {message}" if loc else message
+    return api.create_response(
+        request, {"detail": detail, "code": "invalid", "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(request, {"detail": str(exc.message)}, status=exc.status_code)
+
+
+@api.get("/health", auth=None, tags=["system"])
+def health(request):
+    return {"status": "ok"}
+
+
+def _mount_routers():
+    from bargaining.api import router as bargaining_router
+    from legalaid.api import router as legalaid_router
+    from unionhome.ballots.api import router as ballots_router
+    from unionhome.membership_api import router as membership_router
+
+    api.add_router("/", membership_router)
+    api.add_router("/ballots", ballots_router)
+    api.add_router("/bargaining", bargaining_router)
+    api.add_router("/legalaid", legalaid_router)
+
+
+_mount_routers()

@@ -1,0 +1,98 @@
+"""Roles and who may see what. Selectors only: they read, never write (except group set-up).
+
+Roles: federation staff (superusers or the "Federation staff" group), union staff (per union,
+covering its subtree), members (an active membership), negotiators (bargaining
+representatives, per case and side) and legal-aid volunteers.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+
+FEDERATION_STAFF = "Federation staff"
+UNION_STAFF = "Union staff"
+VOLUNTEERS = "Legal-aid volunteers"
+NEGOTIATORS = "Negotiators"
+
+ROLE_GROUPS = (FEDERATION_STAFF, UNION_STAFF, VOLUNTEERS, NEGOTIATORS)
+
+
+def ensure_groups() -> dict[str, Group]:
+    """Create the role groups; staff groups get access to the Wagtail admin."""
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in ROLE_GROUPS}
+    try:
+        access_admin = Permission.objects.get(
+            content_type__app_label="wagtailadmin", codename="access_admin"
+        )
+    except Permission.DoesNotExist:
+        return groups
+    for name in (FEDERATION_STAFF, UNION_STAFF, VOLUNTEERS):
+        groups[name].permissions.add(access_admin)
+    return groups
+
+
+def ensure_groups_after_migrate(sender, **kwargs):
+    ensure_groups()
+
+
+def is_federation_staff(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name=FEDERATION_STAFF).exists()
+
+
+def staffed_union_ids(user) -> set[int]:
+    """The unions a user runs: those they are staff of and all unions below them."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    Union = apps.get_model("unionhome", "Union")
+    if is_federation_staff(user):
+        return set(Union.objects.values_list("id", flat=True))
+    roots = set(user.union_staff_links.values_list("union_id", flat=True))
+    if not roots:
+        return set()
+    parent_of = dict(Union.objects.values_list("id", "parent_id"))
+    result = set()
+    for union_id in parent_of:
+        node, seen = union_id, set()
+        while node is not None and node not in seen:
+            if node in roots:
+                result.add(union_id)
+                break
+            seen.add(node)
+            node = parent_of.get(node)
+    return result
+
+
+def is_union_staff(user, union) -> bool:
+    union_id = getattr(union, "pk", union)
+    return union_id in staffed_union_ids(user)
+
+
+def active_membership(user):
+    if not getattr(user, "is_authenticated", False):
+        return None
+    Membership = apps.get_model("unionhome", "Membership")
+    return Membership.objects.filter(user=user, status="active").select_related("union").first()
+
+
+def is_volunteer(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.groups.filter(name=VOLUNTEERS).exists()
+
+
+def is_negotiator(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.groups.filter(name=NEGOTIATORS).exists()
+
+
+def requires_mfa(user) -> bool:
+    """Staff and negotiators must use MFA when MFA_REQUIRED_FOR_STAFF is on."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_staff or user.is_superuser or is_negotiator(user))

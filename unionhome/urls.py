@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from unionhome.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("_allauth/", include("allauth.headless.urls")),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("", include("unionhome.site_urls")),
+    path("ballots/", include("unionhome.ballots.urls")),
+    path("bargaining/", include("bargaining.urls")),
+    path("legal-aid/", include("legalaid.urls")),
+    path("", include("cms.urls")),
+    # Wagtail's page serving must stay last: it answers every remaining path.
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
