@@ -17,6 +17,7 @@ def _missing(item) -> str | None:
     return None
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     reason = _missing(item)
     if reason:

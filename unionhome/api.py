@@ -66,6 +66,13 @@ def validation_error(request, exc: NinjaValidationError):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    if exc.status_code == 400 and str(exc.message).startswith("Cannot parse request body"):
+        # Ninja reports a malformed JSON body as 400; the client contract says 422.
+        return api.create_response(
+            request,
+            {"detail": _("The request body is not valid JSON."), "code": "malformed_json"},
+            status=422,
+        )
     return api.create_response(request, {"detail": str(exc.message)}, status=exc.status_code)
 
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "unionhome",
     "unionhome.ballots",
     "bargaining",
+    "bargaining.contracts",
     "legalaid",
     "cms",
     # Wagtail
@@ -207,7 +208,8 @@ WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 
 ACCOUNT_ADAPTER = "unionhome.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"phone", "username"}
-ACCOUNT_SIGNUP_FIELDS = ["phone*", "username*", "password1*"]
+# Riders sign up with a phone number and an SMS code; a password is optional later.
+ACCOUNT_SIGNUP_FIELDS = ["phone*"]
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 ACCOUNT_PHONE_VERIFICATION_SUPPORTS_CHANGE = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
