@@ -1,0 +1,34 @@
+"""Run every benchmark in bench/ (files named bench_*.py with a main()).
+
+Each benchmark measures its design against a baseline side by side in the same run and
+prints ratios; results are recorded by hand in docs/performance.md.
+"""
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionhome.settings")
+
+
+def main(argv: list[str]) -> int:
+    import django
+
+    django.setup()
+    selected = set(argv)
+    for path in sorted(Path(__file__).parent.glob("bench_*.py")):
+        if selected and path.stem not in selected:
+            continue
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        print(f"== {path.stem}")
+        module.main()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
