@@ -39,6 +39,7 @@ def test_signup_by_phone_and_sms_code_then_api_accepts_the_token(client):
     )
     assert verified.status_code == 200, verified.content
     session_token = verified.json()["meta"]["session_token"]
+    assert verified.json()["data"]["user"]["username"].startswith("m5678")
     assert PhoneNumber.objects.get(phone="+8613912345678").verified
 
     client.logout()

@@ -30,6 +30,15 @@ class MainlandPhoneField(forms.CharField):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        # Phone-only sign-ups get a readable username from the number's last digits.
+        phone = form.cleaned_data.get("phone") if hasattr(form, "cleaned_data") else None
+        if phone and not form.cleaned_data.get("username"):
+            form.cleaned_data["username"] = self.generate_unique_username(
+                ["m" + phone[-4:], "member"]
+            )
+        return super().save_user(request, user, form, commit=commit)
+
     def phone_form_field(self, **kwargs):
         return MainlandPhoneField(**kwargs)
 
