@@ -7,13 +7,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from unionhome.api import api
+from unionhome.language import switch_language
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("_allauth/", include("allauth.headless.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", switch_language, name="set_language"),
 ]
 
 urlpatterns += i18n_patterns(

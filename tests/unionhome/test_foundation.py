@@ -99,3 +99,69 @@ def test_members_are_not_forced_into_mfa(client, demo):
     client.login(username="rider1", password="demo-pass-2026")
     assert client.get("/accounts/login/").status_code in (200, 302)
     assert client.get("/en/accounts/2fa/").status_code == 200
+
+
+def test_wagtail_admin_login_goes_through_allauth(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_language_switcher_moves_to_the_english_url(client, demo):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/accounts/login/"
+    back = client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/en/accounts/login/"})
+    assert back["Location"] == "/accounts/login/"
+
+
+def test_role_groups_exist_and_staff_groups_reach_the_admin(db):
+    from unionhome import roles
+
+    groups = roles.ensure_groups()
+    assert set(groups) == set(roles.ROLE_GROUPS)
+    admin_access = {
+        name
+        for name, group in groups.items()
+        if group.permissions.filter(codename="access_admin").exists()
+    }
+    assert roles.FEDERATION_STAFF in admin_access and roles.UNION_STAFF in admin_access
+    assert roles.NEGOTIATORS not in admin_access
+
+
+def test_role_selectors(demo):
+    from unionhome import roles
+
+    union_admin, rider = demo["union_admin"], demo["riders"][0]
+    assert roles.is_federation_staff(demo["admin"])
+    assert not roles.is_federation_staff(union_admin)
+    assert roles.is_union_staff(union_admin, demo["union"])
+    assert not roles.is_union_staff(union_admin, demo["regional"])
+    assert not roles.is_union_staff(rider, demo["union"])
+    assert roles.active_membership(rider).union == demo["union"]
+    assert roles.active_membership(union_admin) is None
+    assert roles.is_negotiator(demo["union_side"][0]) and not roles.is_negotiator(rider)
+    assert roles.is_volunteer(demo["volunteers"][0]) and not roles.is_volunteer(rider)
+
+
+@pytest.mark.parametrize(
+    ("url", "language", "expected"),
+    [
+        ("/", "en", "/en/"),
+        ("/en/", "zh-hans", "/"),
+        ("/en", "zh-hans", "/"),
+        ("/ballots/3/?x=1", "en", "/en/ballots/3/?x=1"),
+        ("/en/ballots/3/?x=1", "zh-hans", "/ballots/3/?x=1"),
+        ("/english-news/", "zh-hans", "/english-news/"),
+        ("/en/a/", "en", "/en/a/"),
+    ],
+)
+def test_localized_path(url, language, expected):
+    from unionhome.language import localized_path
+
+    assert localized_path(url, language, default="zh-hans", languages=["zh-hans", "en"]) == expected
+
+
+def test_language_switcher_refuses_foreign_next_urls(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
+    assert response["Location"] == "/en/"
