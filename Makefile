@@ -18,6 +18,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	@# The task worker and the periodic jobs (reminders, deadlines) run beside Daphne and
+	@# stop with it.
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	$(BIN)/python manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/daphne -b $(HOST) -p $(PORT) unionhome.asgi:application
 
 lint: $(STAMP)
@@ -39,8 +44,17 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+# Catalogs: locale/ for the union core (unionhome), and one per app beside its code.
+APP_CATALOGS := unionhome/ballots bargaining bargaining/contracts legalaid cms
+MAKEMESSAGES = DJANGO_SETTINGS_MODULE=unionhome.settings PYTHONPATH=$(CURDIR) \
+	$(CURDIR)/$(BIN)/django-admin makemessages -l zh_Hans --no-location --no-obsolete
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=tests --ignore=bench
+	$(MAKEMESSAGES) --ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=static \
+		--ignore=bargaining --ignore=legalaid --ignore=cms --ignore=unionhome/ballots
+	@# bargaining/contracts keeps its own catalog; the pattern also matches template folders
+	@# named "contracts", so it is given to bargaining only.
+	cd bargaining && $(MAKEMESSAGES) --ignore=contracts
+	for app in $(filter-out bargaining,$(APP_CATALOGS)); do (cd $$app && $(MAKEMESSAGES)) || exit 1; done
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-websocket_urlpatterns: list = []
+from bargaining.consumers import BargainingConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/bargaining/<int:case_id>/", BargainingConsumer.as_asgi()),
+]

@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from bargaining import views
+
+app_name = "bargaining"
+
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("<int:pk>/", views.room, name="room"),
+    path("<int:pk>/minutes/", views.minutes, name="minutes"),
+    path("<int:pk>/do/<str:action>/", views.command, name="command"),
+    path("<int:pk>/items/<int:item_id>/<str:action>/", views.command, name="item_command"),
+]

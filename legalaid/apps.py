@@ -6,3 +6,14 @@ class LegalaidConfig(AppConfig):
     name = "legalaid"
     verbose_name = _("Legal aid")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_migrate, post_save
+
+        from legalaid import signals
+
+        post_migrate.connect(signals.grant_permissions, sender=self)
+        for model_name in ("AvailabilityWindow", "AvailabilityException", "Volunteer"):
+            model = self.get_model(model_name)
+            post_save.connect(signals.availability_changed, sender=model)
+            post_delete.connect(signals.availability_changed, sender=model)

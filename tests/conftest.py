@@ -2,6 +2,7 @@ import os
 
 import pytest
 
+from tests.browser import chromium, live_server_url, page  # noqa: F401 - shared fixtures
 from tests.services import REQUIRE_SERVICES, chromium_path, postgres_configured, redis_available
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -32,3 +33,43 @@ def demo(db):
     from unionhome import demo as demo_module
 
     return demo_module.seed_all()
+
+
+def _ensure_wagtail_roots() -> None:
+    """Transactional tests flush every table, including the rows Wagtail's migrations made
+    (root page, root collection, default locale); put them back for the next test."""
+    from django.conf import settings
+    from wagtail.models import Collection, Locale, Page
+
+    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(title="Root", slug="root", locale=locale)
+
+
+@pytest.fixture(autouse=True)
+def _wagtail_roots(request):
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if (
+        "transactional_db" in names
+        or "live_server_url" in names
+        or (marker and marker.kwargs.get("transaction"))
+    ):
+        request.getfixturevalue("transactional_db")
+    elif marker or "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    _ensure_wagtail_roots()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached fragments and Wagtail's site-root cache must not outlive a test's database."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

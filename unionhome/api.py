@@ -83,6 +83,7 @@ def health(request):
 
 def _mount_routers():
     from bargaining.api import router as bargaining_router
+    from bargaining.contracts.api import router as contracts_router
     from legalaid.api import router as legalaid_router
     from unionhome.ballots.api import router as ballots_router
     from unionhome.membership_api import router as membership_router
@@ -90,6 +91,7 @@ def _mount_routers():
     api.add_router("/", membership_router)
     api.add_router("/ballots", ballots_router)
     api.add_router("/bargaining", bargaining_router)
+    api.add_router("/bargaining", contracts_router)
     api.add_router("/legalaid", legalaid_router)
 
 

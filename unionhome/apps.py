@@ -10,6 +10,6 @@ class UnionhomeConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from unionhome import roles
+        from unionhome import checks, roles  # noqa: F401 - registers the system checks
 
         post_migrate.connect(roles.ensure_groups_after_migrate, sender=self)

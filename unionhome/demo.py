@@ -192,12 +192,20 @@ def seed_core() -> dict:
 
 def seed_all() -> dict:
     from bargaining import demo as bargaining_demo
+    from bargaining.contracts import demo as contracts_demo
     from cms import demo as cms_demo
     from legalaid import demo as legalaid_demo
     from unionhome import demo_membership
     from unionhome.ballots import demo as ballots_demo
 
     ctx = seed_core()
-    for module in (demo_membership, bargaining_demo, ballots_demo, legalaid_demo, cms_demo):
+    for module in (
+        demo_membership,
+        bargaining_demo,
+        ballots_demo,
+        contracts_demo,
+        legalaid_demo,
+        cms_demo,
+    ):
         module.seed(ctx)
     return ctx

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from unionhome.crypto import EncryptedCharField, digest
+
 
 class UnionKind(models.TextChoices):
     FEDERATION = "federation", _("Federation")
@@ -57,6 +59,8 @@ class Union(models.Model):
         verbose_name=_("staff"),
     )
     member_no_prefix = models.CharField(_("member number prefix"), max_length=12, blank=True)
+    # The last sequence number handed out; the row is locked while a number is allocated.
+    member_seq = models.PositiveIntegerField(_("last member sequence number"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -144,7 +148,9 @@ class Membership(models.Model):
     since = models.DateField(_("member since"), null=True, blank=True)
     full_name = models.CharField(_("full name"), max_length=100)
     phone = models.CharField(_("phone"), max_length=20)
-    id_number = models.CharField(_("resident ID number"), max_length=18)
+    # Encrypted at rest; ``id_number_digest`` (keyed hash) is what queries match on.
+    id_number = EncryptedCharField(_("resident ID number"), max_length=255)
+    id_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     worker_type = models.CharField(_("worker type"), max_length=20, choices=WorkerType.choices)
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
     platform = models.CharField(_("platform or employer"), max_length=100, blank=True)
@@ -160,12 +166,37 @@ class Membership(models.Model):
         related_name="+",
     )
     reject_reason = models.TextField(_("reason for rejection"), blank=True)
+    join_code = models.ForeignKey(
+        "JoinCode",
+        verbose_name=_("joined through code"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="memberships",
+    )
+    # Came through the federation's general code: waits at the district (``union``) until
+    # district staff assign it to a union.
+    in_pool = models.BooleanField(_("in the district's holding pool"), default=False)
+    transferred_from = models.OneToOneField(
+        "self",
+        verbose_name=_("transferred from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transferred_to",
+    )
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         ordering = ["-applied_at"]
+        permissions = [("view_full_id_number", _("Can see unmasked resident ID numbers"))]
         constraints = [
+            # One open application per person: a second one is a duplicate (also under races).
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status="pending"), name="one_pending_application"
+            ),
             # One active membership per person: a transfer ends the old one first.
             models.UniqueConstraint(
                 fields=["user"], condition=Q(status="active"), name="one_active_membership"
@@ -180,15 +211,251 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.full_name} ({self.union})"
 
+    def save(self, *args, **kwargs):
+        self.id_number_digest = digest(self.id_number or "")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "id_number" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "id_number_digest"}
+        super().save(*args, **kwargs)
+
     @property
     def id_number_masked(self) -> str:
         return mask_id_number(self.id_number)
 
 
 def mask_id_number(value: str) -> str:
-    """Show the first 3 and last 2 characters only (e.g. 110***********123X -> 110*…3X)."""
+    """Show the first 3 and last 4 characters only (110105199001011234 -> 110***********1234)."""
     if not value:
         return ""
-    if len(value) <= 5:
+    if len(value) <= 7:
         return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 5) + value[-2:]
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+class JoinCodeKind(models.TextChoices):
+    UNION = "union", _("Join this union")
+    GENERAL = "general", _("General code (district holding pool)")
+
+
+class JoinCode(models.Model):
+    """A join QR code of one union. The token in the QR names this row and its version:
+    rotating bumps the version, so every printed poster of the old version stops working."""
+
+    union = models.ForeignKey(
+        Union, verbose_name=_("union"), on_delete=models.CASCADE, related_name="join_codes"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=JoinCodeKind.choices, default=JoinCodeKind.UNION
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=120,
+        blank=True,
+        help_text=_("Where this code is posted: a rest station, an event, a platform depot"),
+    )
+    is_default = models.BooleanField(_("the union's main code"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    active = models.BooleanField(_("active"), default=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    rotated_at = models.DateTimeField(_("rotated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("join code")
+        verbose_name_plural = _("join codes")
+        ordering = ["union_id", "-is_default", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union"], condition=Q(is_default=True), name="one_default_join_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.source or (_("main code") if self.is_default else f"#{self.pk}")
+        return f"{self.union} · {label}"
+
+
+class MembershipEvent(models.Model):
+    """Append-only status history of a membership."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(_("status"), max_length=20, choices=MembershipStatus.choices)
+    previous = models.CharField(
+        _("previous status"), max_length=20, choices=MembershipStatus.choices, blank=True
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership event")
+        verbose_name_plural = _("membership events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id}: {self.previous} -> {self.status}"
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Transfer(models.Model):
+    """A member's request to move their active membership to another union."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="membership_transfers"
+    )
+    from_membership = models.ForeignKey(
+        Membership,
+        verbose_name=_("current membership"),
+        on_delete=models.PROTECT,
+        related_name="outgoing_transfers",
+    )
+    to_union = models.ForeignKey(
+        Union,
+        verbose_name=_("destination union"),
+        on_delete=models.PROTECT,
+        related_name="incoming_transfers",
+    )
+    join_code = models.ForeignKey(
+        JoinCode, null=True, blank=True, on_delete=models.SET_NULL, related_name="transfers"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    new_membership = models.OneToOneField(
+        Membership,
+        verbose_name=_("new membership"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incoming_transfer",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("reason for rejection"), blank=True)
+
+    class Meta:
+        verbose_name = _("membership transfer")
+        verbose_name_plural = _("membership transfers")
+        ordering = ["-requested_at"]
+        constraints = [
+            # Concurrent transfer requests of one member: exactly one can be open.
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status="pending"), name="one_pending_transfer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_membership} -> {self.to_union}"
+
+    @property
+    def from_union(self) -> Union:
+        return self.from_membership.union
+
+
+class Notification(models.Model):
+    """An in-site message to one user (the SMS is sent alongside)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.CharField(_("message"), max_length=500)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class DeletionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Carried out")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class DeletionRequest(models.Model):
+    """A member's request to delete their personal data; staff carry it out."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deletion_requests"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=DeletionStatus.choices, default=DeletionStatus.PENDING
+    )
+    note = models.TextField(_("note"), blank=True)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    done_at = models.DateTimeField(_("carried out at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("data deletion request")
+        verbose_name_plural = _("data deletion requests")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status="pending"), name="one_pending_deletion"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_status_display()})"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class MemberImport(models.Model):
+    """One bulk import of existing members from a CSV/XLSX file, with its per-row report."""
+
+    union = models.ForeignKey(
+        Union, verbose_name=_("union"), on_delete=models.CASCADE, related_name="imports"
+    )
+    file = models.FileField(_("file"), upload_to="member-imports/")
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("processed"), default=0)
+    created_count = models.PositiveIntegerField(_("imported"), default=0)
+    refused_count = models.PositiveIntegerField(_("refused"), default=0)
+    # [{"row": n, "code": "...", "detail": "..."}] for every refused row.
+    report = models.JSONField(_("report"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("member import")
+        verbose_name_plural = _("member imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.union} · {self.file.name}"

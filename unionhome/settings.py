@@ -208,8 +208,9 @@ WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 
 ACCOUNT_ADAPTER = "unionhome.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"phone", "username"}
-# Riders sign up with a phone number and an SMS code; a password is optional later.
-ACCOUNT_SIGNUP_FIELDS = ["phone*"]
+# Riders sign up with a phone number and an SMS code; a password is optional (staff use one,
+# and keeping the field listed keeps the password box on the login page).
+ACCOUNT_SIGNUP_FIELDS = ["phone*", "password1"]
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 ACCOUNT_PHONE_VERIFICATION_SUPPORTS_CHANGE = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
@@ -301,6 +302,23 @@ LOGGING = {
         "daphne": {"level": "WARNING"},
     },
 }
+
+# Periodic jobs run by `manage.py run_scheduler` (dotted path of a callable, seconds).
+PERIODIC_JOBS = [
+    ("unionhome.ballots.services.ballots_tick", 60),
+    ("legalaid.services.reminders_send_due", 60),
+    ("legalaid.services.slots_materialise_all", 3600),
+    ("bargaining.contracts.services.contracts_tick", 3600),
+]
+
+# Fernet keys (comma-separated, newest first) encrypting resident ID numbers at rest.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+
+# Legal aid: how late a member may cancel or reschedule, how far ahead slots are made,
+# and how many upcoming consultations one member may hold.
+LEGALAID_MEMBER_CUTOFF_HOURS = int(os.environ.get("LEGALAID_MEMBER_CUTOFF_HOURS", 2))
+LEGALAID_HORIZON_DAYS = int(os.environ.get("LEGALAID_HORIZON_DAYS", 28))
+LEGALAID_MAX_UPCOMING_PER_MEMBER = int(os.environ.get("LEGALAID_MAX_UPCOMING_PER_MEMBER", 3))
 
 # Largest WebSocket frame a consumer accepts (Daphne sets no limit itself).
 WEBSOCKET_MAX_FRAME_BYTES = int(os.environ.get("WEBSOCKET_MAX_FRAME_BYTES", 64 * 1024))

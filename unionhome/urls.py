@@ -6,10 +6,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import views as cms_views
 from unionhome.api import api
 from unionhome.language import switch_language
 
 urlpatterns = [
+    path("sitemap.xml", cms_views.sitemap_view, name="cms_sitemap"),
+    path("robots.txt", cms_views.robots_txt, name="cms_robots"),
     path("api/v1/", api.urls),
     path("_allauth/", include("allauth.headless.urls")),
     path("admin/", include(wagtailadmin_urls)),
@@ -22,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("", include("unionhome.site_urls")),
     path("ballots/", include("unionhome.ballots.urls")),
     path("bargaining/", include("bargaining.urls")),
+    path("contracts/", include("bargaining.contracts.urls")),
     path("legal-aid/", include("legalaid.urls")),
     path("", include("cms.urls")),
     # Wagtail's page serving must stay last: it answers every remaining path.

@@ -165,3 +165,11 @@ def test_localized_path(url, language, expected):
 def test_language_switcher_refuses_foreign_next_urls(client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
     assert response["Location"] == "/en/"
+
+
+def test_header_links_each_language_version_of_the_current_page(client, demo):
+    zh = client.get("/accounts/login/?next=/ballots/").content.decode()
+    assert 'href="/en/accounts/login/?next=/ballots/"' in zh
+    en = client.get("/en/accounts/login/").content.decode()
+    assert 'href="/accounts/login/"' in en
+    assert 'aria-current="true" lang="en"' in en

@@ -33,6 +33,7 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 20 + "-production-like-secret-" + "x9Y8z7" * 6,
     "ALLOWED_HOSTS": "union.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://union.example.org",
+    "FIELD_ENCRYPTION_KEYS": "7hY1tL3bEw0n9yC8x4Ap5Kq2Zr6Uv0Gm1Sd3Fh5Jk7o=",
 }
 
 
@@ -42,6 +43,16 @@ def test_check_deploy_is_clean_under_production_variables(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_wants_field_encryption_keys(tmp_path):
+    env = dict(PRODUCTION)
+    env["FIELD_ENCRYPTION_KEYS"] = ""
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env_extra=env, tmp_path=tmp_path
+    )
+    assert result.returncode != 0
+    assert "unionhome.W001" in result.stdout + result.stderr
 
 
 def test_check_deploy_flags_the_embedded_default(tmp_path):

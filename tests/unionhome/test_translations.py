@@ -16,6 +16,8 @@ CATALOGS = sorted(
 def test_there_is_a_chinese_catalog_for_the_project_and_each_app():
     owners = {path.relative_to(ROOT).parts[0] for path in CATALOGS}
     assert {"locale", "bargaining", "legalaid", "cms"} <= owners
+    assert ROOT / "unionhome/ballots/locale/zh_Hans/LC_MESSAGES/django.po" in CATALOGS
+    assert ROOT / "bargaining/contracts/locale/zh_Hans/LC_MESSAGES/django.po" in CATALOGS
 
 
 @pytest.mark.parametrize("catalog", CATALOGS, ids=lambda p: str(p.relative_to(ROOT)))

@@ -1,0 +1,16 @@
+"""Signal receivers of the bargaining app (connected in BargainingConfig.ready)."""
+
+from __future__ import annotations
+
+from bargaining import events
+
+
+def close_sockets_on_logout(sender, request=None, user=None, **kwargs) -> None:
+    """A user who logs out (the web logout, or allauth's headless logout, which both end the
+    session through django.contrib.auth.logout) keeps no live bargaining socket anywhere: a
+    socket's user is fixed at connect, so it would otherwise go on hearing the room."""
+    from bargaining.consumers import CLOSE_LOGGED_OUT
+
+    if user is None or getattr(user, "pk", None) is None:
+        return
+    events.close_user_sockets(user.pk, CLOSE_LOGGED_OUT)

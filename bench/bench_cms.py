@@ -1,0 +1,158 @@
+"""Requests per second for the site's home page and a legal guide on Daphne.
+
+Baseline, measured by the same Daphne process in the same run: a minimal Django view that
+returns a fixed page of the same bytes (the real page, captured first). Two Daphne runs:
+"cold" with the cache switched off (every request renders everything, as the first visitor
+after a publish does) and "warm" with the normal cache after a warm-up request.
+
+Needs a database with the demo content: by default a fresh SQLite file in a temporary
+folder is migrated and seeded (about a minute); set BENCH_VAR_DIR to reuse one.
+
+    python bench/bench_cms.py [requests] [concurrency]
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = int(os.environ.get("BENCH_CMS_PORT", "8179"))
+PAGES = {"home": "/", "guide": "/legal-guides/pay-and-piece-rates/"}
+
+
+def _env(var_dir: Path, static_dir: Path, cache: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.cms_bench_settings",
+        PYTHONPATH=str(ROOT),
+        VAR_DIR=str(var_dir),
+        BENCH_STATIC_DIR=str(static_dir),
+        BENCH_CACHE=cache,
+    )
+    env.pop("DATABASE_URL", None)
+    return env
+
+
+def _prepare_database(var_dir: Path, static_dir: Path) -> None:
+    python = sys.executable
+    env = _env(var_dir, static_dir, "dummy")
+    for command in (["migrate", "--noinput"], ["seed_demo"]):
+        subprocess.run(
+            [python, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+
+def _wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"Daphne did not start on port {port}")
+
+
+def _get(connection: http.client.HTTPConnection, path: str) -> bytes:
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise RuntimeError(f"{path}: HTTP {response.status}")
+    return body
+
+
+def _rps(path: str, requests: int, concurrency: int) -> float:
+    """Requests per second for ``requests`` GETs of ``path`` over ``concurrency`` connections."""
+    per_worker = max(1, requests // concurrency)
+    errors: list[Exception] = []
+
+    def worker():
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        try:
+            for _ in range(per_worker):
+                _get(connection, path)
+        except Exception as error:  # noqa: BLE001 - reported after the run
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise errors[0]
+    return per_worker * concurrency / elapsed
+
+
+def _run_server(var_dir: Path, static_dir: Path, cache: str, requests: int, concurrency: int):
+    daphne = Path(sys.executable).with_name("daphne")
+    server = subprocess.Popen(
+        [str(daphne), "-b", "127.0.0.1", "-p", str(PORT), "unionhome.asgi:application"],
+        cwd=ROOT,
+        env=_env(var_dir, static_dir, cache),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(PORT)
+        rows = []
+        for name, path in PAGES.items():
+            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+            body = _get(connection, path)  # warms renditions (and the cache when on)
+            connection.close()
+            (static_dir / f"{name}.html").write_bytes(body)
+            baseline_path = f"/_bench/static/{name}/"
+            _rps(baseline_path, concurrency * 5, concurrency)  # warm-up
+            page = _rps(path, requests, concurrency)
+            baseline = _rps(baseline_path, requests, concurrency)
+            rows.append((cache, name, len(body), page, baseline))
+        return rows
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    requests = int(argv[0]) if argv else 400
+    concurrency = int(argv[1]) if len(argv) > 1 else 4
+    with tempfile.TemporaryDirectory(prefix="bench-cms-") as temp:
+        static_dir = Path(temp) / "static"
+        static_dir.mkdir()
+        var_dir = Path(os.environ.get("BENCH_VAR_DIR") or Path(temp) / "var")
+        if not os.environ.get("BENCH_VAR_DIR"):
+            var_dir.mkdir()
+            _prepare_database(var_dir, static_dir)
+        rows = []
+        for cache in ("dummy", "locmem"):
+            rows += _run_server(var_dir, static_dir, cache, requests, concurrency)
+    print(f"{requests} requests, {concurrency} connections, one Daphne process")
+    print(
+        f"{'cache':<6} {'page':<6} {'bytes':>7} {'page rps':>9} {'baseline rps':>13} {'ratio':>6}"
+    )
+    for cache, name, size, page, baseline in rows:
+        label = "cold" if cache == "dummy" else "warm"
+        print(
+            f"{label:<6} {name:<6} {size:>7} {page:>9.1f} {baseline:>13.1f} {baseline / page:>6.1f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()

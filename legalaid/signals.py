@@ -1,0 +1,76 @@
+"""Signal receivers: role permissions after migrate; fresh slots after availability edits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+
+from django.db import transaction
+
+# What each role may do with legal-aid objects in the admin (rows are scoped further there).
+STAFF_PERMISSIONS = {
+    "station": ("add", "change", "delete", "view"),
+    "volunteer": ("add", "change", "delete", "view"),
+    "availabilitywindow": ("add", "change", "delete", "view"),
+    "availabilityexception": ("add", "change", "delete", "view"),
+    "campaign": ("add", "change", "delete", "view"),
+    "booking": ("view",),
+    "feedback": ("view",),
+}
+VOLUNTEER_PERMISSIONS = {
+    "availabilitywindow": ("add", "change", "delete", "view"),
+    "availabilityexception": ("add", "change", "delete", "view"),
+    "booking": ("view",),
+}
+
+
+def grant_permissions(sender=None, app_config=None, **kwargs):
+    """Give the role groups their legal-aid permissions (idempotent)."""
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+
+    from unionhome import roles
+
+    if app_config is not None:
+        # Our receiver may run before auth's: make sure the permissions exist.
+        create_permissions(app_config, verbosity=0)
+    groups = roles.ensure_groups()
+    plan = {
+        roles.FEDERATION_STAFF: STAFF_PERMISSIONS,
+        roles.UNION_STAFF: STAFF_PERMISSIONS,
+        roles.VOLUNTEERS: VOLUNTEER_PERMISSIONS,
+    }
+    for group_name, grants in plan.items():
+        codenames = [f"{action}_{model}" for model, actions in grants.items() for action in actions]
+        permissions = Permission.objects.filter(
+            content_type__app_label="legalaid", codename__in=codenames
+        )
+        groups[group_name].permissions.add(*permissions)
+
+
+def _refresh(volunteer_id: int) -> None:
+    from django.utils import timezone
+
+    from legalaid.models import Volunteer
+    from legalaid.services import booking_horizon_days, slots_materialise
+    from legalaid.slots import SHANGHAI
+
+    volunteer = Volunteer.objects.filter(pk=volunteer_id).first()
+    if volunteer is None:
+        return
+    today = timezone.now().astimezone(SHANGHAI).date()
+    slots_materialise(
+        volunteer=volunteer,
+        first_day=today,
+        last_day=today + dt.timedelta(days=booking_horizon_days()),
+    )
+
+
+def availability_changed(sender, instance, **kwargs):
+    """Windows, absences or slot settings changed: bring the volunteer's slots in line."""
+    from legalaid.models import Volunteer
+
+    volunteer_id = instance.pk if isinstance(instance, Volunteer) else instance.volunteer_id
+    if kwargs.get("raw") or volunteer_id is None:
+        return
+    transaction.on_commit(partial(_refresh, volunteer_id))

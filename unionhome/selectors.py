@@ -1,0 +1,285 @@
+"""Reads of the union core: join codes from tokens, what each role may see, counts, exports."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from unionhome import roles, tokens
+from unionhome.errors import DomainError, NotFound
+from unionhome.models import (
+    DeletionRequest,
+    JoinCode,
+    Membership,
+    MembershipStatus,
+    Notification,
+    Transfer,
+    Union,
+    UnionKind,
+    mask_id_number,
+)
+
+ERROR_TOKEN_INVALID = "token_invalid"
+ERROR_TOKEN_ROTATED = "token_rotated"
+ERROR_TOKEN_EXPIRED = "token_expired"
+ERROR_TOKEN_DISABLED = "token_disabled"
+TOKEN_ERRORS = (ERROR_TOKEN_INVALID, ERROR_TOKEN_ROTATED, ERROR_TOKEN_EXPIRED, ERROR_TOKEN_DISABLED)
+
+
+def join_code_from_token(*, token: str) -> JoinCode:
+    """The join code a token names, or a 422 DomainError saying why the token is unusable."""
+    try:
+        data = tokens.read_join_token(token)
+    except tokens.BadToken as exc:
+        raise DomainError(
+            ERROR_TOKEN_INVALID,
+            _("This join code is not valid. Scan the code on the union's poster again."),
+            field="token",
+        ) from exc
+    code = JoinCode.objects.select_related("union").filter(pk=data.code_id).first()
+    if code is None:
+        raise DomainError(ERROR_TOKEN_INVALID, _("This join code no longer exists."), field="token")
+    if code.version != data.version:
+        raise DomainError(
+            ERROR_TOKEN_ROTATED,
+            _("This join code has been replaced by a new one. Ask the union for its current code."),
+            field="token",
+        )
+    if not code.active:
+        raise DomainError(
+            ERROR_TOKEN_DISABLED, _("This join code has been switched off."), field="token"
+        )
+    if code.expires_at is not None and code.expires_at <= timezone.now():
+        raise DomainError(ERROR_TOKEN_EXPIRED, _("This join code has expired."), field="token")
+    return code
+
+
+def join_token(*, code: JoinCode) -> str:
+    return tokens.make_join_token(code.pk, code.version)
+
+
+def absolute_url(path: str, *, base_url: str | None = None) -> str:
+    base = (base_url or settings.SITE_BASE_URL).rstrip("/")
+    return base + path
+
+
+def join_path(*, code: JoinCode) -> str:
+    # Unprefixed (Chinese) path: the visitor's language is chosen by their browser there.
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse("unionhome:join", kwargs={"token": join_token(code=code)})
+
+
+def join_url(*, code: JoinCode, base_url: str | None = None) -> str:
+    return absolute_url(join_path(code=code), base_url=base_url)
+
+
+def card_url(*, membership: Membership, base_url: str | None = None) -> str:
+    from django.utils import translation
+
+    token = tokens.make_card_token(membership.pk, membership.member_no)
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("unionhome:verify_card", kwargs={"token": token})
+    return absolute_url(path, base_url=base_url)
+
+
+def membership_from_card_token(*, token: str) -> Membership:
+    try:
+        membership_id, member_no = tokens.read_card_token(token)
+    except tokens.BadToken as exc:
+        raise DomainError("card_invalid", _("This membership card code is not valid.")) from exc
+    membership = (
+        Membership.objects.select_related("union")
+        .filter(pk=membership_id, member_no=member_no)
+        .first()
+    )
+    if membership is None:
+        raise NotFound(_("No membership matches this card."))
+    return membership
+
+
+def union_list(*, kind: str | None = None) -> QuerySet[Union]:
+    qs = Union.objects.all().order_by("id")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def union_districts(*, union: Union) -> list[Union]:
+    """The district federations under ``union`` (for the general code's holding pool)."""
+    return [u for u in Union.objects.filter(kind=UnionKind.DISTRICT) if _is_below(u, union)]
+
+
+def _is_below(node: Union, root: Union) -> bool:
+    return node.pk == root.pk or any(a.pk == root.pk for a in node.ancestors())
+
+
+def union_catch_all(*, district: Union) -> Union | None:
+    """The regional catch-all union of a district (the default target of its pool)."""
+    return district.children.filter(kind=UnionKind.REGIONAL).order_by("id").first()
+
+
+def union_subtree(*, union: Union) -> list[Union]:
+    return [u for u in Union.objects.all().order_by("id") if _is_below(u, union)]
+
+
+def membership_current(*, user) -> Membership | None:
+    """The user's active membership, else their open application, else the latest one."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    qs = Membership.objects.filter(user=user).select_related("union")
+    return (
+        qs.filter(status=MembershipStatus.ACTIVE).first()
+        or qs.filter(status=MembershipStatus.PENDING).first()
+        or qs.order_by("-applied_at", "-id").first()
+    )
+
+
+def memberships_visible_to(*, user) -> QuerySet[Membership]:
+    """Memberships in the unions a staff user runs (federation staff: all)."""
+    ids = roles.staffed_union_ids(user)
+    return Membership.objects.filter(union_id__in=ids).select_related("union", "join_code")
+
+
+def applications_pending_for(*, user) -> QuerySet[Membership]:
+    return memberships_visible_to(user=user).filter(status=MembershipStatus.PENDING)
+
+
+def transfers_visible_to(*, user) -> QuerySet[Transfer]:
+    """Transfers into or out of the unions a staff user runs: both unions see them."""
+    ids = roles.staffed_union_ids(user)
+    return Transfer.objects.filter(
+        Q(to_union_id__in=ids) | Q(from_membership__union_id__in=ids)
+    ).select_related("from_membership__union", "to_union", "new_membership")
+
+
+def transfer_pending_for_user(*, user) -> Transfer | None:
+    return Transfer.objects.filter(user=user, status="pending").select_related("to_union").first()
+
+
+def union_history(*, union: Union) -> dict:
+    """What a union sees of its membership history: memberships and transfers in and out."""
+    return {
+        "memberships": Membership.objects.filter(union=union).order_by("-applied_at"),
+        "transfers_in": Transfer.objects.filter(to_union=union),
+        "transfers_out": Transfer.objects.filter(from_membership__union=union),
+    }
+
+
+def can_see_full_id_number(*, user) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False) and user.has_perm("unionhome.view_full_id_number")
+    )
+
+
+def id_number_for(*, membership: Membership, user) -> str:
+    if can_see_full_id_number(user=user):
+        return membership.id_number
+    return mask_id_number(membership.id_number)
+
+
+def membership_counts(*, union_ids) -> dict:
+    """Members by status and (active members) by worker type, for the dashboard chart."""
+    rows = list(
+        Membership.objects.filter(union_id__in=union_ids).values_list("status", "worker_type")
+    )
+    by_status = Counter(status for status, _worker in rows)
+    by_worker = Counter(worker for status, worker in rows if status == MembershipStatus.ACTIVE)
+    return {"by_status": dict(by_status), "by_worker_type": dict(by_worker)}
+
+
+def join_code_counts(*, union_ids) -> list[dict]:
+    """How many applications came through each code (which posters work)."""
+    from django.db.models import Count
+
+    codes = (
+        JoinCode.objects.filter(union_id__in=union_ids)
+        .select_related("union")
+        .annotate(
+            applications=Count("memberships", distinct=True),
+            active_members=Count(
+                "memberships", filter=Q(memberships__status="active"), distinct=True
+            ),
+        )
+        .order_by("union_id", "-is_default", "id")
+    )
+    return [
+        {
+            "code": code,
+            "applications": code.applications,
+            "active_members": code.active_members,
+        }
+        for code in codes
+    ]
+
+
+def notifications_for(*, user, limit: int = 20) -> list[Notification]:
+    return list(Notification.objects.filter(user=user)[:limit])
+
+
+def member_data_export(*, user) -> dict:
+    """Everything the site holds about the user as a member (their own data, unmasked)."""
+    from unionhome.models import PhoneNumber
+
+    phone = PhoneNumber.objects.filter(user=user).first()
+    return {
+        "account": {
+            "username": user.get_username(),
+            "name": user.get_full_name(),
+            "email": user.email,
+            "phone": phone.phone if phone else "",
+            "date_joined": user.date_joined.isoformat(),
+        },
+        "memberships": [
+            {
+                "id": m.pk,
+                "union": m.union.name,
+                "union_id": m.union_id,
+                "status": m.status,
+                "member_no": m.member_no,
+                "since": m.since.isoformat() if m.since else None,
+                "full_name": m.full_name,
+                "phone": m.phone,
+                "id_number": m.id_number,
+                "worker_type": m.worker_type,
+                "occupation": m.occupation,
+                "platform": m.platform,
+                "city": m.city,
+                "consent_at": m.consent_at.isoformat() if m.consent_at else None,
+                "applied_at": m.applied_at.isoformat(),
+                "decided_at": m.decided_at.isoformat() if m.decided_at else None,
+                "reject_reason": m.reject_reason,
+                "history": [
+                    {"status": e.status, "previous": e.previous, "at": e.at.isoformat()}
+                    for e in m.events.all()
+                ],
+            }
+            for m in Membership.objects.filter(user=user).select_related("union")
+        ],
+        "transfers": [
+            {
+                "id": t.pk,
+                "from_union": t.from_membership.union.name,
+                "to_union": t.to_union.name,
+                "status": t.status,
+                "requested_at": t.requested_at.isoformat(),
+            }
+            for t in Transfer.objects.filter(user=user).select_related(
+                "from_membership__union", "to_union"
+            )
+        ],
+        "deletion_requests": [
+            {"status": d.status, "requested_at": d.requested_at.isoformat()}
+            for d in DeletionRequest.objects.filter(user=user)
+        ],
+        "notifications": [
+            {"message": n.message, "created_at": n.created_at.isoformat()}
+            for n in Notification.objects.filter(user=user)
+        ],
+    }
