@@ -308,6 +308,7 @@ PERIODIC_JOBS = [
     ("unionhome.ballots.services.ballots_tick", 60),
     ("legalaid.services.reminders_send_due", 60),
     ("legalaid.services.slots_materialise_all", 3600),
+    ("bargaining.services.case_send_reminders", 3600),
     ("bargaining.contracts.services.contracts_tick", 3600),
 ]
 
