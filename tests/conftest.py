@@ -3,7 +3,13 @@ import os
 import pytest
 
 from tests.browser import chromium, live_server_url, page  # noqa: F401 - shared fixtures
-from tests.services import REQUIRE_SERVICES, chromium_path, postgres_configured, redis_available
+from tests.services import (
+    REQUIRE_SERVICES,
+    chromium_path,
+    libreoffice_available,
+    postgres_configured,
+    redis_available,
+)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -15,6 +21,8 @@ def _missing(item) -> str | None:
         return "Redis is not reachable (TEST_REDIS_URL)"
     if item.get_closest_marker("browser") and not chromium_path():
         return "Chromium is not installed (/usr/bin/chromium)"
+    if item.get_closest_marker("libreoffice") and not libreoffice_available():
+        return "LibreOffice is not installed (soffice)"
     return None
 
 

@@ -44,3 +44,7 @@ def postgres_configured() -> bool:
     from django.db import connection
 
     return connection.vendor == "postgresql"
+
+
+def libreoffice_available() -> bool:
+    return shutil.which("soffice") is not None

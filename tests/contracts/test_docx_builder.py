@@ -310,7 +310,7 @@ def convert_to_pdf(content: bytes, workdir: Path) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+@pytest.mark.libreoffice
 def test_libreoffice_renders_the_contract_to_pdf():
     from pypdf import PdfReader
 

@@ -94,3 +94,28 @@ def test_seed_demo_is_idempotent(demo):
     expected |= {f"rider{i}" for i in range(1, 6)} | {"volunteer1", "volunteer2"}
     expected |= {"platform_chief", "platform_rep2", "platform_rep3"}
     assert expected <= usernames
+
+
+def test_redis_url_moves_channel_layer_and_rate_limit_cache_to_redis(tmp_path):
+    code = (
+        "from django.conf import settings as s; import django; django.setup(); "
+        "print(s.CHANNEL_LAYERS['default']['BACKEND']); print(s.CACHES['default']['BACKEND']); "
+        "print(s.DATABASES['default']['ENGINE'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    env.update(
+        {
+            "VAR_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "unionhome.settings",
+            "REDIS_URL": "redis://127.0.0.1:6379/9",
+            "DATABASE_URL": "postgres://u:p@db.example:5432/unionhome",
+        }
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    layer, cache, engine = out.stdout.split()
+    assert layer == "channels_redis.core.RedisChannelLayer"
+    assert cache == "django.core.cache.backends.redis.RedisCache"
+    assert engine == "django.db.backends.postgresql"
