@@ -41,8 +41,11 @@ test: lint
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not postgres and not browser" -x -q
 
+# Benchmarks print ratios against a baseline measured in the same run (docs/performance.md).
+# Set DATABASE_URL to a PostgreSQL database to run them there (the ballots tally wants it).
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python bench/run.py $(BENCH)
 
 # Catalogs: locale/ for the union core (unionhome), and one per app beside its code.
 APP_CATALOGS := unionhome/ballots bargaining bargaining/contracts legalaid cms

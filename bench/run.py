@@ -19,15 +19,24 @@ def main(argv: list[str]) -> int:
 
     django.setup()
     selected = set(argv)
+    failures = 0
     for path in sorted(Path(__file__).parent.glob("bench_*.py")):
         if selected and path.stem not in selected:
             continue
         spec = importlib.util.spec_from_file_location(path.stem, path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        print(f"== {path.stem}")
-        module.main()
-    return 0
+        print(f"== {path.stem}", flush=True)
+        # Each benchmark reads its own optional arguments from sys.argv: give it none.
+        saved, sys.argv = sys.argv, [str(path)]
+        try:
+            module.main()
+        except Exception as exc:  # one failing benchmark must not hide the others
+            failures += 1
+            print(f"!! {path.stem} failed: {exc!r}", flush=True)
+        finally:
+            sys.argv = saved
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
