@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import time
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from bargaining import events, selectors, services
 from bargaining.models import Case
+from unionhome import roles
 from unionhome.errors import DomainError
 
 logger = logging.getLogger("bargaining.consumers")
@@ -27,6 +29,7 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_AUTH_REQUIRED = 4401
 CLOSE_ABUSE = 4429
 CLOSE_LOGGED_OUT = 4410
+CLOSE_MFA_REQUIRED = 4403
 
 # A per-socket token bucket: BURST commands at once, refilled at RATE per second. Far past it
 # (the bucket owes ABUSE_DEBT commands) the socket is closed.
@@ -69,6 +72,52 @@ def _bucket_for(user_id: int) -> TokenBucket:
             _user_buckets.clear()  # bounded memory; a reset only forgives a little
         bucket = _user_buckets[user_id] = TokenBucket()
     return bucket
+
+
+def daphne_protocol(send):
+    """The Daphne WebSocket protocol behind an ASGI ``send`` callable, or None.
+
+    Daphne passes ``partial(server.handle_reply, protocol)``; Channels' session middleware
+    wraps it (``real_send``). Knowing the protocol lets the hub write an event's frame, built
+    once, straight to each socket's transport; elsewhere (tests, other servers) sockets use
+    the ordinary ASGI send."""
+    for _depth in range(8):
+        if isinstance(send, functools.partial):
+            protocol = send.args[0] if send.args else None
+            needed = ("transport", "sendMessage", "STATE_OPEN", "send_queue")
+            if all(hasattr(protocol, name) for name in needed):
+                return protocol
+            return None
+        owner = getattr(send, "__self__", None)
+        send = getattr(owner, "real_send", None)
+        if send is None:
+            return None
+    return None
+
+
+def write_now(transport, data: bytes) -> None:
+    """Write to a Twisted TCP transport, trying the socket at once when nothing is queued.
+
+    Twisted's ``write`` only buffers and registers the socket with the reactor (two epoll
+    changes and a loop turn per write); at 500 listeners that was most of a frame's cost.
+    ``writeSomeData`` is the transport's own non-blocking send; whatever it does not take
+    (or any other kind of transport, e.g. TLS) goes through ``write`` as usual."""
+    direct = getattr(transport, "writeSomeData", None)
+    if (
+        direct is None
+        or getattr(transport, "dataBuffer", b"")
+        or getattr(transport, "_tempDataBuffer", True)
+        or not getattr(transport, "connected", False)
+        or getattr(transport, "disconnecting", True)
+    ):
+        transport.write(data)
+        return
+    sent = direct(data)
+    if isinstance(sent, int):
+        if sent < len(data):
+            transport.write(data[sent:])
+        return
+    transport.write(data)  # an error: the transport's own write path reports the loss
 
 
 @database_sync_to_async
@@ -159,6 +208,7 @@ class BargainingConsumer(AsyncWebsocketConsumer):
         self.bucket = TokenBucket()
         # Accept first so that app clients can authenticate with a first frame.
         await self.accept()
+        self.wire = daphne_protocol(self.base_send)
         user = self.scope.get("user")
         if user is not None and getattr(user, "is_authenticated", False):
             await self._enter(user)
@@ -172,6 +222,11 @@ class BargainingConsumer(AsyncWebsocketConsumer):
                 await self._presence("left")
 
     async def _enter(self, user) -> bool:
+        if await database_sync_to_async(roles.mfa_missing)(user):
+            # Same rule as the pages: negotiators enrol TOTP before they may sit in a room.
+            await self._error("mfa_required", _("Set up two-factor authentication first."))
+            await self.close(code=CLOSE_MFA_REQUIRED)
+            return False
         case, viewer = await _viewer(user, self.case_id)
         if viewer is None:
             await self._error("not_found", _("No such bargaining case."))
@@ -243,7 +298,18 @@ class BargainingConsumer(AsyncWebsocketConsumer):
                 if len(self.live_seqs) >= MAX_LIVE_SEQS:
                     self.live_seqs.clear()  # bounded; clients also de-duplicate by seq
                 self.live_seqs.add(seq)
-            await self.send(text_data=text)
+            wire = self.wire
+            if (
+                wire is not None
+                and wire.state == wire.STATE_OPEN
+                and not wire.send_queue
+                and not getattr(wire, "websocket_extensions_in_use", None)
+            ):
+                # The hot path: the frame's bytes are shared by every socket of the process.
+                # Written in order with the ASGI sends (both write to the transport at once).
+                write_now(wire.transport, events.ws_text_frame(text))
+            else:
+                await self.send(text_data=text)
         if kind == "representatives.changed":
             # The user on a socket is fixed at connect: re-read the role when teams change.
             asyncio.get_running_loop().create_task(self._recheck())

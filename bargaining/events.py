@@ -6,7 +6,11 @@ its transaction commits, and sent to one group per (case, audience). Each server
 one ``RoomHub`` per event loop: a single channel-layer subscription that joins the groups of
 the rooms its local sockets are in, and fans each frame out to those sockets itself. So the
 layer carries one message per process, not one per socket, and nothing is re-encoded per
-listener.
+listener. Under Daphne the WebSocket frame's bytes are built once per event too
+(``ws_text_frame``) and written straight to each socket's transport (consumers.write_now).
+
+The hub also joins one group per user with a local socket: ``close_user_sockets`` (sent on
+logout, see bargaining.signals) closes that user's sockets in every process.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import struct
 import weakref
 
 from asgiref.sync import async_to_sync
@@ -58,6 +63,28 @@ def event_frame(event) -> dict:
 
 def encode(frame: dict) -> str:
     return json.dumps(frame, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+
+
+_last_frame: tuple[str | None, bytes] = (None, b"")
+
+
+def ws_text_frame(text: str) -> bytes:
+    """``text`` as one unmasked, uncompressed WebSocket text frame (RFC 6455 5.2), built once
+    per event: the hub hands the same text to every local socket, so the bytes are shared."""
+    cached = _last_frame  # one tuple read: safe if several loops share the module
+    if cached[0] is text:
+        return cached[1]
+    payload = text.encode("utf-8")
+    size = len(payload)
+    if size < 126:
+        header = struct.pack("!BB", 0x81, size)
+    elif size < 65536:
+        header = struct.pack("!BBH", 0x81, 126, size)
+    else:
+        header = struct.pack("!BBQ", 0x81, 127, size)
+    frame = header + payload
+    globals()["_last_frame"] = (text, frame)
+    return frame
 
 
 def publish(event) -> None:
@@ -208,7 +235,6 @@ class RoomHub:
                     await listener.deliver(message.get("seq"), message["text"], message.get("kind"))
                 except Exception:
                     logger.exception("delivery to a socket failed")
-
 
     async def close_user(self, user_id, code) -> None:
         for listener in list(self.users.get(user_id, ())):

@@ -6,12 +6,6 @@ from django.utils.translation import gettext as _
 from unionhome import roles
 
 
-def _has_mfa(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
 class StaffMFAMiddleware:
     """With MFA_REQUIRED_FOR_STAFF, staff and negotiators must enrol TOTP before using the
     admin, the API or the bargaining rooms; everything they need to enrol stays reachable."""
@@ -28,8 +22,7 @@ class StaffMFAMiddleware:
                 user is not None
                 and user.is_authenticated
                 and not request.path.startswith(self.EXEMPT_PREFIXES)
-                and roles.requires_mfa(user)
-                and not _has_mfa(user)
+                and roles.mfa_missing(user)
             ):
                 if request.path.startswith("/api/"):
                     return JsonResponse(

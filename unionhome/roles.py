@@ -96,3 +96,19 @@ def requires_mfa(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return bool(user.is_staff or user.is_superuser or is_negotiator(user))
+
+
+def has_totp(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def mfa_missing(user) -> bool:
+    """True when MFA_REQUIRED_FOR_STAFF is on and this staff member or negotiator has not
+    enrolled TOTP yet: they may only reach the pages that let them enrol."""
+    from django.conf import settings
+
+    if not getattr(settings, "MFA_REQUIRED_FOR_STAFF", False):
+        return False
+    return requires_mfa(user) and not has_totp(user)

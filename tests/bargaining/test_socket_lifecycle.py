@@ -113,3 +113,19 @@ async def test_resume_does_not_resend_an_event_already_sent_live(demo, case):
     assert seqs and max(seqs) < ack["seq"]
     await listener.disconnect()
     await talker.disconnect()
+
+
+@in_own_thread
+async def test_negotiators_without_totp_are_refused_when_mfa_is_required(demo, case, settings):
+    from bargaining.consumers import CLOSE_MFA_REQUIRED
+
+    settings.MFA_REQUIRED_FOR_STAFF = True
+    communicator = await connect(case.pk, demo["union_side"][0])
+    error, _ = await receive_until(communicator, lambda f: f["type"] in ("ready", "error"))
+    assert error["type"] == "error" and error["code"] == "mfa_required"
+    assert await close_code(communicator) == CLOSE_MFA_REQUIRED
+
+    settings.MFA_REQUIRED_FOR_STAFF = False
+    communicator, ready = await open_room(case, demo["union_side"][0])
+    assert ready["chief"] is True
+    await communicator.disconnect()

@@ -150,3 +150,43 @@ def test_two_processes_share_a_room(daphnes, live_demo):
     assert Offer.objects.filter(item=pay, value="8.60").count() == 1
     seqs = list(Event.objects.filter(case=case).values_list("seq", flat=True))
     assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_logout_on_one_process_closes_the_users_sockets_on_the_other(daphnes, live_demo):
+    """allauth's headless logout sent to process A closes the user's socket held by B."""
+    import urllib.error
+    import urllib.request
+
+    from bargaining.consumers import CLOSE_LOGGED_OUT
+    from tests.bargaining.live import Peer as LivePeer
+
+    case = live_demo["case"]
+    token = token_for("platform_rep2")
+    other = token_for("union_chief")
+
+    def logout() -> int:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{daphnes[0]}/_allauth/app/v1/auth/session",
+            method="DELETE",
+            headers={"X-Session-Token": token},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    async def scenario():
+        held = await LivePeer.open(daphnes[1], case.pk, token, "held")
+        bystander = await LivePeer.open(daphnes[1], case.pk, other, "bystander")
+        status = await asyncio.to_thread(logout)
+        code, _reason = await held.wait_closed()
+        start = len(bystander.frames)
+        await bystander.send({"type": "ping"})
+        await bystander.until(lambda f: f["type"] == "pong", start=start)
+        await bystander.close()
+        return status, code
+
+    status, code = asyncio.run(scenario())
+    assert status == 401
+    assert code == CLOSE_LOGGED_OUT
