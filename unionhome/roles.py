@@ -44,6 +44,23 @@ def is_federation_staff(user) -> bool:
     return user.groups.filter(name=FEDERATION_STAFF).exists()
 
 
+def union_subtree_ids(root_ids) -> set[int]:
+    """The given unions and every union below them (one read of the tree)."""
+    Union = apps.get_model("unionhome", "Union")
+    children: dict[int | None, list[int]] = {}
+    for union_id, parent_id in Union.objects.values_list("id", "parent_id"):
+        children.setdefault(parent_id, []).append(union_id)
+    found: set[int] = set()
+    stack = list(root_ids)
+    while stack:
+        node = stack.pop()
+        if node in found:
+            continue
+        found.add(node)
+        stack.extend(children.get(node, []))
+    return found
+
+
 def staffed_union_ids(user) -> set[int]:
     """The unions a user runs: those they are staff of and all unions below them."""
     if not getattr(user, "is_authenticated", False):
@@ -52,19 +69,7 @@ def staffed_union_ids(user) -> set[int]:
     if is_federation_staff(user):
         return set(Union.objects.values_list("id", flat=True))
     roots = set(user.union_staff_links.values_list("union_id", flat=True))
-    if not roots:
-        return set()
-    parent_of = dict(Union.objects.values_list("id", "parent_id"))
-    result = set()
-    for union_id in parent_of:
-        node, seen = union_id, set()
-        while node is not None and node not in seen:
-            if node in roots:
-                result.add(union_id)
-                break
-            seen.add(node)
-            node = parent_of.get(node)
-    return result
+    return union_subtree_ids(roots) if roots else set()
 
 
 def is_union_staff(user, union) -> bool:

@@ -113,11 +113,8 @@ def union_list(*, kind: str | None = None) -> QuerySet[Union]:
 
 def union_districts(*, union: Union) -> list[Union]:
     """The district federations under ``union`` (for the general code's holding pool)."""
-    return [u for u in Union.objects.filter(kind=UnionKind.DISTRICT) if _is_below(u, union)]
-
-
-def _is_below(node: Union, root: Union) -> bool:
-    return node.pk == root.pk or any(a.pk == root.pk for a in node.ancestors())
+    ids = roles.union_subtree_ids({union.pk})
+    return list(Union.objects.filter(kind=UnionKind.DISTRICT, pk__in=ids).order_by("id"))
 
 
 def union_catch_all(*, district: Union) -> Union | None:
@@ -126,7 +123,8 @@ def union_catch_all(*, district: Union) -> Union | None:
 
 
 def union_subtree(*, union: Union) -> list[Union]:
-    return [u for u in Union.objects.all().order_by("id") if _is_below(u, union)]
+    ids = roles.union_subtree_ids({union.pk})
+    return list(Union.objects.filter(pk__in=ids).order_by("id"))
 
 
 def membership_current(*, user) -> Membership | None:

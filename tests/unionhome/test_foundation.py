@@ -173,3 +173,16 @@ def test_header_links_each_language_version_of_the_current_page(client, demo):
     en = client.get("/en/accounts/login/").content.decode()
     assert 'href="/accounts/login/"' in en
     assert 'aria-current="true" lang="en"' in en
+
+
+def test_union_subtree_is_read_in_one_query(demo, django_assert_num_queries):
+    from unionhome import roles, selectors
+
+    district, federation = demo["district"], demo["federation"]
+    below_district = {demo["union"].pk, demo["regional"].pk, demo["enterprise"].pk, district.pk}
+    with django_assert_num_queries(1):
+        assert roles.union_subtree_ids({district.pk}) >= below_district
+    assert federation.pk not in roles.union_subtree_ids({district.pk})
+    with django_assert_num_queries(2):
+        districts = selectors.union_districts(union=federation)
+    assert district in districts

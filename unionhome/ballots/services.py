@@ -36,6 +36,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from unionhome import roles
 from unionhome.ballots.models import (
     Ballot,
     BallotElector,
@@ -189,21 +190,6 @@ def ballot_set_options(*, ballot: Ballot, labels: Sequence[str], now: datetime |
     return ballot
 
 
-def _subtree_union_ids(root_id: int) -> set[int]:
-    Union = apps.get_model("unionhome", "Union")
-    children: dict[int | None, list[int]] = {}
-    for union_id, parent_id in Union.objects.values_list("id", "parent_id"):
-        children.setdefault(parent_id, []).append(union_id)
-    found, stack = set(), [root_id]
-    while stack:
-        node = stack.pop()
-        if node in found:
-            continue
-        found.add(node)
-        stack.extend(children.get(node, []))
-    return found
-
-
 def electorate_user_ids(*, ballot: Ballot) -> list[int]:
     """Who would be eligible right now (the list ``ballot_open`` freezes)."""
     if ballot.electorate == Electorate.CONGRESS:
@@ -211,7 +197,7 @@ def electorate_user_ids(*, ballot: Ballot) -> list[int]:
         return sorted(set(query.values_list("user_id", flat=True)))
     Membership = apps.get_model("unionhome", "Membership")
     union_ids = (
-        _subtree_union_ids(ballot.union_id)
+        roles.union_subtree_ids({ballot.union_id})
         if ballot.electorate == Electorate.MEMBERS_AND_SUBUNIONS
         else {ballot.union_id}
     )
