@@ -384,10 +384,19 @@ def _title(document, text: str):
     return paragraph
 
 
+# Fixed timestamps make the same text give the same bytes, so a version's hash tells whether
+# a regenerated draft really changed (python-docx stamps zip entries with the current time).
+FIXED_TIMESTAMP = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+
+
 def _to_bytes(document) -> bytes:
+    document.core_properties.created = FIXED_TIMESTAMP
+    document.core_properties.modified = FIXED_TIMESTAMP
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    buffer.seek(0)
+    with zipfile.ZipFile(buffer) as saved:
+        return build_zip({info.filename: saved.read(info) for info in saved.infolist()})
 
 
 # --- the contract ----------------------------------------------------------------------------

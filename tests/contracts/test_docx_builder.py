@@ -333,3 +333,14 @@ def test_libreoffice_renders_the_contract_to_pdf():
         assert "甲方保证劳动者每单配送基本单价不低于6.50元/单" in squashed
         # The PAGE field is rendered as a number in the footer.
         assert "第1页" in squashed and "第2页" in squashed
+
+
+def test_the_same_contract_gives_the_same_bytes_whatever_the_clock(monkeypatch):
+    import time
+
+    first = b.build_contract(sample())
+    later = time.time() + 3600
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert b.build_contract(sample()) == first
+    # And the document still opens.
+    assert Document(io.BytesIO(first)).paragraphs
