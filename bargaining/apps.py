@@ -22,23 +22,15 @@ FEDERATION_STAFF_PERMISSIONS = UNION_STAFF_PERMISSIONS + (
 
 def grant_staff_permissions(sender=None, **kwargs):
     from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Permission
 
     from unionhome import roles
 
-    # This receiver may run before auth's own for this app: make sure the rows exist.
-    create_permissions(
-        apps.get_app_config("bargaining"), verbosity=0, using=kwargs.get("using", "default")
-    )
-    groups = roles.ensure_groups()
-    for name, codenames in (
-        (roles.UNION_STAFF, UNION_STAFF_PERMISSIONS),
-        (roles.FEDERATION_STAFF, FEDERATION_STAFF_PERMISSIONS),
-    ):
-        groups[name].permissions.add(
-            *Permission.objects.filter(content_type__app_label="bargaining", codename__in=codenames)
-        )
+    sender = sender or apps.get_app_config("bargaining")
+    grants = {
+        roles.UNION_STAFF: UNION_STAFF_PERMISSIONS,
+        roles.FEDERATION_STAFF: FEDERATION_STAFF_PERMISSIONS,
+    }
+    roles.grant_group_permissions(sender, grants, using=kwargs.get("using", "default"))
 
 
 class BargainingConfig(AppConfig):

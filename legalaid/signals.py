@@ -26,26 +26,22 @@ VOLUNTEER_PERMISSIONS = {
 
 def grant_permissions(sender=None, app_config=None, **kwargs):
     """Give the role groups their legal-aid permissions (idempotent)."""
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Permission
+    from django.apps import apps
 
     from unionhome import roles
 
-    if app_config is not None:
-        # Our receiver may run before auth's: make sure the permissions exist.
-        create_permissions(app_config, verbosity=0)
-    groups = roles.ensure_groups()
-    plan = {
-        roles.FEDERATION_STAFF: STAFF_PERMISSIONS,
-        roles.UNION_STAFF: STAFF_PERMISSIONS,
-        roles.VOLUNTEERS: VOLUNTEER_PERMISSIONS,
-    }
-    for group_name, grants in plan.items():
-        codenames = [f"{action}_{model}" for model, actions in grants.items() for action in actions]
-        permissions = Permission.objects.filter(
-            content_type__app_label="legalaid", codename__in=codenames
-        )
-        groups[group_name].permissions.add(*permissions)
+    def codenames(grants: dict) -> list[str]:
+        return [f"{action}_{model}" for model, actions in grants.items() for action in actions]
+
+    roles.grant_group_permissions(
+        app_config or apps.get_app_config("legalaid"),
+        {
+            roles.FEDERATION_STAFF: codenames(STAFF_PERMISSIONS),
+            roles.UNION_STAFF: codenames(STAFF_PERMISSIONS),
+            roles.VOLUNTEERS: codenames(VOLUNTEER_PERMISSIONS),
+        },
+        using=kwargs.get("using", "default"),
+    )
 
 
 def _refresh(volunteer_id: int) -> None:

@@ -36,6 +36,27 @@ def ensure_groups_after_migrate(sender, **kwargs):
     ensure_groups()
 
 
+def grant_group_permissions(app_config, grants: dict[str, list[str]], *, using="default") -> None:
+    """Give role groups model permissions of one app: ``{group name: [codename, ...]}``.
+
+    Called from each app's post_migrate receiver, which may run before auth's own: the
+    permission rows are created first. Idempotent."""
+    from django.contrib.auth.management import create_permissions
+
+    create_permissions(app_config, verbosity=0, using=using)
+    groups = ensure_groups()
+    for name, codenames in grants.items():
+        groups[name].permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label=app_config.label, codename__in=codenames
+            )
+        )
+
+
+def crud_codenames(model: str, actions=("add", "change", "delete", "view")) -> list[str]:
+    return [f"{action}_{model}" for action in actions]
+
+
 def is_federation_staff(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False

@@ -16,19 +16,10 @@ STAFF_PERMISSIONS = (
 
 
 def grant_staff_permissions(sender, **kwargs):
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Permission
-
     from unionhome import roles
 
-    # This receiver may run before auth's own for this app: make sure the rows exist.
-    create_permissions(sender, verbosity=0, using=kwargs.get("using", "default"))
-    groups = roles.ensure_groups()
-    permissions = list(
-        Permission.objects.filter(content_type__app_label="ballots", codename__in=STAFF_PERMISSIONS)
-    )
-    for name in (roles.FEDERATION_STAFF, roles.UNION_STAFF):
-        groups[name].permissions.add(*permissions)
+    grants = {roles.FEDERATION_STAFF: STAFF_PERMISSIONS, roles.UNION_STAFF: STAFF_PERMISSIONS}
+    roles.grant_group_permissions(sender, grants, using=kwargs.get("using", "default"))
 
 
 class BallotsConfig(AppConfig):
