@@ -185,9 +185,11 @@ def test_approve_twice_is_a_conflict_and_other_union_staff_are_refused(core):
 def test_parent_staff_and_federation_may_decide(core):
     district_staff = staff_of(core["district"])
     membership = apply(new_user(), core["union"])
-    services.membership_approve(membership=membership, actor=district_staff)
+    approved = services.membership_approve(membership=membership, actor=district_staff)
+    assert approved.status == "active" and approved.decided_by == district_staff
     other = apply(new_user(), core["regional"], id_number=valid_id(9))
-    services.membership_reject(membership=other, actor=core["admin"], reason="信息不全")
+    rejected = services.membership_reject(membership=other, actor=core["admin"], reason="信息不全")
+    assert rejected.status == "rejected" and rejected.reject_reason == "信息不全"
 
 
 def test_reject_needs_reason_and_notifies(core, django_capture_on_commit_callbacks):
