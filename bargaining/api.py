@@ -13,8 +13,9 @@ from typing import Any
 from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
-from bargaining import events, selectors, services
+from bargaining import case_setup, events, selectors, services
 from bargaining.models import Case, Side
+from unionhome.core.api_types import StrictInt
 
 router = Router(tags=["bargaining"])
 
@@ -27,6 +28,9 @@ class CaseSummaryOut(Schema):
     employer: str
     employer_kind: str
     answer_due: dt.datetime | None
+    # Collective Contract Provisions art. 32: the 20 days run from receipt.
+    request_received_on: dt.date | None = None
+    answered_late: bool = False
     last_seq: int
 
 
@@ -69,7 +73,7 @@ class CommandOut(Schema):
 
 
 class OfferIn(Schema):
-    item: int
+    item: StrictInt
     value: Any
     note: str = ""
     client_id: str = ""
@@ -316,6 +320,20 @@ def case_agree(request, case_id: int, payload: ClientIdIn):
 @router.post("/cases/{case_id}/request/answer", response=CaseSummaryOut)
 def request_answer(request, case_id: int, payload: AnswerIn):
     case, _viewer = _visible(request, case_id)
-    return services.case_answer_request(
+    return case_setup.case_answer_request(
         case=case, by=request.auth, accept=payload.accept, reason=payload.reason
+    )
+
+
+class ReceivedIn(Schema):
+    received_on: dt.date
+    reason: str
+
+
+@router.post("/cases/{case_id}/request/received", response=CaseSummaryOut)
+def request_received(request, case_id: int, payload: ReceivedIn):
+    """Union staff record the day the other side received the written request (art. 32)."""
+    case, _viewer = _visible(request, case_id)
+    return case_setup.case_set_request_received(
+        case=case, by=request.auth, received_on=payload.received_on, reason=payload.reason
     )

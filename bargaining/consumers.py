@@ -5,22 +5,24 @@ service call. Services commit; bargaining.events broadcasts after commit."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import functools
 import json
 import logging
 import time
 
+from allauth.headless.internal.sessionkit import authenticate_by_x_session_token
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.core.cache import cache
+from django.db.utils import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 
-from bargaining import events, selectors, services
+from bargaining import events, fastpath, selectors, services, watching
+from bargaining.command_budget import ABUSE_DEBT, TokenBucket, _bucket_for
 from bargaining.models import Case
-from unionhome import roles
-from unionhome.errors import DomainError
+from unionhome.core import roles
+from unionhome.core.errors import DomainError
 
 logger = logging.getLogger("bargaining.consumers")
 
@@ -30,94 +32,34 @@ CLOSE_AUTH_REQUIRED = 4401
 CLOSE_ABUSE = 4429
 CLOSE_LOGGED_OUT = 4410
 CLOSE_MFA_REQUIRED = 4403
+# A listener that stopped reading: its outgoing buffer stayed over the cap. It should
+# reconnect and send ``resume`` with its last seq (docs/api/bargaining.md).
+CLOSE_SLOW_CONSUMER = 4408
+# The standard "try again later" (RFC 6455 7.4.1): the database was away at connect.
+CLOSE_TRY_AGAIN = 1013
+# How long a socket may stay over WEBSOCKET_MAX_BUFFER_BYTES before it is dropped; past
+# SLOW_HARD_FACTOR times the cap it is dropped at once (server memory stays bounded).
+SLOW_GRACE_SECONDS = 5.0
+SLOW_HARD_FACTOR = 4
 
-# A per-socket token bucket: BURST commands at once, refilled at RATE per second. Far past it
-# (the bucket owes ABUSE_DEBT commands) the socket is closed.
-RATE = 5.0
-BURST = 20.0
-ABUSE_DEBT = 50.0
 MAX_RESUME_BATCH = 500
 MAX_LIVE_SEQS = 4 * MAX_RESUME_BATCH
-PRESENCE_TTL = 6 * 3600
+WATCHER_AUDIENCES = frozenset({"table"})
 
 COMMANDS = {"offer.submit", "item.accept", "item.reopen", "chat.send", "round.close", "round.open"}
 
 
-class TokenBucket:
-    def __init__(self, rate: float = RATE, burst: float = BURST):
-        self.rate, self.burst = rate, burst
-        self.tokens, self.debt = burst, 0.0
-        self.stamp = time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            self.debt = max(0.0, self.debt - 1)
-            return True
-        self.debt += 1
-        return False
-
-
-# Per user and process: several sockets of one user share one budget.
-_user_buckets: dict[int, TokenBucket] = {}
-
-
-def _bucket_for(user_id: int) -> TokenBucket:
-    bucket = _user_buckets.get(user_id)
-    if bucket is None:
-        if len(_user_buckets) > 10000:
-            _user_buckets.clear()  # bounded memory; a reset only forgives a little
-        bucket = _user_buckets[user_id] = TokenBucket()
-    return bucket
-
-
-def daphne_protocol(send):
-    """The Daphne WebSocket protocol behind an ASGI ``send`` callable, or None.
-
-    Daphne passes ``partial(server.handle_reply, protocol)``; Channels' session middleware
-    wraps it (``real_send``). Knowing the protocol lets the hub write an event's frame, built
-    once, straight to each socket's transport; elsewhere (tests, other servers) sockets use
-    the ordinary ASGI send."""
-    for _depth in range(8):
-        if isinstance(send, functools.partial):
-            protocol = send.args[0] if send.args else None
-            needed = ("transport", "sendMessage", "STATE_OPEN", "send_queue")
-            if all(hasattr(protocol, name) for name in needed):
-                return protocol
-            return None
-        owner = getattr(send, "__self__", None)
-        send = getattr(owner, "real_send", None)
-        if send is None:
-            return None
-    return None
-
-
-def write_now(transport, data: bytes) -> None:
-    """Write to a Twisted TCP transport, trying the socket at once when nothing is queued.
-
-    Twisted's ``write`` only buffers and registers the socket with the reactor (two epoll
-    changes and a loop turn per write); at 500 listeners that was most of a frame's cost.
-    ``writeSomeData`` is the transport's own non-blocking send; whatever it does not take
-    (or any other kind of transport, e.g. TLS) goes through ``write`` as usual."""
-    direct = getattr(transport, "writeSomeData", None)
-    if (
-        direct is None
-        or getattr(transport, "dataBuffer", b"")
-        or getattr(transport, "_tempDataBuffer", True)
-        or not getattr(transport, "connected", False)
-        or getattr(transport, "disconnecting", True)
-    ):
-        transport.write(data)
-        return
-    sent = direct(data)
-    if isinstance(sent, int):
-        if sent < len(data):
-            transport.write(data[sent:])
-        return
-    transport.write(data)  # an error: the transport's own write path reports the loss
+def _client_id_of(raw, size: int) -> str | None:
+    """The client_id of a frame within the size cap (parsing it costs no more than handling
+    it would have); None when there is none to read."""
+    if size > settings.WEBSOCKET_MAX_FRAME_BYTES:
+        return None
+    try:
+        frame = json.loads(raw)
+    except (ValueError, TypeError, RecursionError):
+        return None
+    client_id = frame.get("client_id") if isinstance(frame, dict) else None
+    return client_id if isinstance(client_id, str) else None
 
 
 @database_sync_to_async
@@ -131,7 +73,6 @@ def _viewer(user, case_id: int):
 
 @database_sync_to_async
 def _user_from_token(token: str):
-    from allauth.headless.internal.sessionkit import authenticate_by_x_session_token
 
     if not isinstance(token, str) or not token or len(token) > 256:
         return None
@@ -153,6 +94,22 @@ def _replay(case_id: int, user, after: int) -> tuple[list[tuple[int, str]], bool
     return frames, more
 
 
+async def _watch_replay(
+    case_id: int, user, after: int, joined_at: float
+) -> tuple[list[tuple[int, str]], bool]:
+    """The public face of the table events after ``after``. The right to watch is checked as
+    at connect (the cached decision and session state: a closed session or a logout closes
+    the socket anyway); the events are read once for all the watchers resuming together."""
+    if not await watching.watch_access(case_id, user):
+        raise DomainError("not_found", _("No such bargaining case."), status=404)
+    frames = await watching.shared_replay().public_page(
+        case_id, after, MAX_RESUME_BATCH + 1, joined_at
+    )
+    if frames is None:
+        raise DomainError("not_found", _("No such bargaining case."), status=404)
+    return frames[:MAX_RESUME_BATCH], len(frames) > MAX_RESUME_BATCH
+
+
 @database_sync_to_async
 def _command(case_id: int, user, frame: dict) -> services.CommandResult:
     """Route one command frame to its service. The service re-checks the user's role."""
@@ -162,6 +119,9 @@ def _command(case_id: int, user, frame: dict) -> services.CommandResult:
     if not isinstance(client_id, str):
         raise DomainError("invalid_client_id", _("client_id must be a string."), field="client_id")
     common = {"case": case, "by": user, "client_id": client_id}
+    if isinstance(frame.get("item"), bool):
+        # JSON true would otherwise name the item with id 1.
+        raise DomainError("invalid_item", _("item must be a number."), field="item")
     if kind == "offer.submit":
         if "item" not in frame or "value" not in frame:
             raise DomainError("missing_field", _("item and value are required."))
@@ -195,6 +155,28 @@ class BargainingConsumer(AsyncWebsocketConsumer):
     # No per-socket channel: the RoomHub holds one subscription for the whole process.
     channel_layer_alias = "bargaining-no-per-socket-channel"
 
+    async def __call__(self, scope, receive, send):
+        """Channels' loop, without what a socket with no layer channel does not need.
+
+        Channels awaits the socket's messages through ``await_many_dispatch``: a second task
+        per socket (next to the one Daphne runs the application in) and a wait set per
+        message. And before each message it closes stale database connections in the one
+        thread Django's sync code shares, a trip per frame that a connect storm queues
+        thousands of; every database call here goes through ``database_sync_to_async``,
+        which closes them around itself."""
+        self.scope = scope
+        self.channel_layer = None
+        self.base_send = send
+        try:
+            while True:
+                message = await receive()
+                handler = getattr(self, get_handler_name(message), None)
+                if handler is None:
+                    raise ValueError(f"No handler for message type {message['type']}")
+                await handler(message)
+        except StopConsumer:
+            pass
+
     async def connect(self):
         self.case_id = int(self.scope["url_route"]["kwargs"]["case_id"])
         self.user = None
@@ -205,23 +187,55 @@ class BargainingConsumer(AsyncWebsocketConsumer):
         # Seqs already sent live on this socket: a later resume does not send them again.
         self.live_seqs: set[int] = set()
         self.logged_out = False
+        self.over_cap_since: float | None = None
+        # The newest seq this socket was sent, and where to replay from after the channel
+        # layer failed (set by the hub, see events.RoomHub._resubscribe).
+        self.last_seq = 0
+        self.gap_after: int | None = None
         self.bucket = TokenBucket()
+        self.watcher = self.watch_pending = self.watch_revoked = False
+        # False: not counted in presence; None: counted as a watcher; a dict: by name.
+        self.presence_entry: dict | None | bool = False
         # Accept first so that app clients can authenticate with a first frame.
         await self.accept()
-        self.wire = daphne_protocol(self.base_send)
+        self.wire = fastpath.protocol_for(self.base_send)
         user = self.scope.get("user")
         if user is not None and getattr(user, "is_authenticated", False):
             await self._enter(user)
+        else:
+            # A socket that never authenticates is closed, rather than held open for free.
+            self.auth_timer = asyncio.get_running_loop().call_later(
+                settings.WEBSOCKET_AUTH_TIMEOUT_SECONDS,
+                lambda: asyncio.ensure_future(self._close_if_anonymous()),
+            )
+
+    async def _close_if_anonymous(self) -> None:
+        if self.user is None:
+            await self.close(code=CLOSE_AUTH_REQUIRED)
 
     async def disconnect(self, code):
+        if getattr(self, "auth_timer", None) is not None:
+            self.auth_timer.cancel()
         if self.joined:
             self.joined = False
+            if self.presence_entry is not False:
+                events.hub().depart(self.case_id, self.presence_entry)
+                self.presence_entry = False
             await events.hub().leave(self.case_id, self)
-            present = await self._presence_count(-1)
-            if self.user.pk not in {p["user"] for p in present}:
-                await self._presence("left")
 
     async def _enter(self, user) -> bool:
+        try:
+            return await self._enter_room(user)
+        except (OperationalError, InterfaceError):
+            await self._error("unavailable", _("The service is briefly unavailable; try again."))
+            await self.close(code=CLOSE_TRY_AGAIN)
+            return False
+
+    async def _enter_room(self, user) -> bool:
+        if await self._enter_as_watcher(user):
+            return True
+        if self.logged_out:
+            return False
         if await database_sync_to_async(roles.mfa_missing)(user):
             # Same rule as the pages: negotiators enrol TOTP before they may sit in a room.
             await self._error("mfa_required", _("Set up two-factor authentication first."))
@@ -237,9 +251,16 @@ class BargainingConsumer(AsyncWebsocketConsumer):
         self.viewer = viewer
         self.audiences = viewer.audiences
         self.bucket = _bucket_for(user.pk)
+        self.last_seq = case.last_seq
         await events.hub().join(self.case_id, self)
         self.joined = True
-        present = await self._presence_count(+1)
+        # Presence is counted in the process, and sent to the room at most once a second.
+        self.presence_entry = {
+            "user": user.pk,
+            "name": user.get_full_name() or user.username,
+            "side": viewer.side,
+        }
+        present, watchers = events.hub().arrive(self.case_id, self.presence_entry)
         await self._send_json(
             {
                 "type": "ready",
@@ -249,70 +270,125 @@ class BargainingConsumer(AsyncWebsocketConsumer):
                 "chief": viewer.is_chief,
                 "observer": not viewer.is_representative,
                 "present": present,
+                "watchers": watchers,
             }
         )
-        await self._presence("joined")
         return True
 
-    async def _presence_count(self, delta: int) -> list[dict]:
-        """Who is in the room, across processes (the shared cache; best effort, expires)."""
-        key = f"bargaining:presence:{self.case_id}"
+    async def _enter_as_watcher(self, user) -> bool:
+        """A member watching an open session (bargaining.watching): one cached read. The
+        socket joins the hub BEFORE reading, so a close sent after the read reaches it."""
+        self.user_id = user.pk
+        self.watch_pending = True
+        await events.hub().join(self.case_id, self)
+        self.joined = True
+        # Every event committed after this moment reaches the socket live (see _watch_replay).
+        self.joined_at = time.monotonic()
+        # A watcher has no seq of its own until its client resumes: a gap after a layer
+        # failure counts from the newest event the hub had, not from the start of the log.
+        self.last_seq = max(self.last_seq, events.hub().latest.get(self.case_id, 0))
         try:
-            present = await cache.aget(key) or {}
-            uid = str(self.user.pk)
-            entry = present.get(uid) or {
-                "user": self.user.pk,
-                "name": self.user.get_full_name() or self.user.username,
-                "side": self.viewer.side,
-                "n": 0,
+            allowed = await watching.watch_access(self.case_id, user)
+        finally:
+            self.watch_pending = False
+        if not allowed:
+            return False
+        if self.watch_revoked:
+            await self.shut(events.CLOSE_SESSION_CLOSED)
+            return True
+        self.user = user
+        self.watcher = True
+        self.audiences = WATCHER_AUDIENCES
+        self.bucket = _bucket_for(user.pk)
+        self.presence_entry = None
+        present, watchers = events.hub().arrive(self.case_id, None)
+        await self._send_json(
+            {
+                "type": "ready",
+                "case": self.case_id,
+                "last_seq": None,  # a watcher resumes from the page it loaded
+                "side": None,
+                "chief": False,
+                "observer": True,
+                "watcher": True,
+                "present": [{"side": p.get("side")} for p in present],
+                "watchers": watchers,
             }
-            entry["n"] += delta
-            if entry["n"] > 0:
-                present[uid] = entry
-            else:
-                present.pop(uid, None)
-            await cache.aset(key, present, PRESENCE_TTL)
-        except Exception:  # presence must never break the room
-            return []
-        return [{k: v for k, v in e.items() if k != "n"} for e in present.values()]
+        )
+        return True
 
-    async def _presence(self, state: str) -> None:
-        name = self.user.get_full_name() or self.user.username
-        frame = {
-            "type": "presence",
-            "state": state,
-            "user": self.user.pk,
-            "name": name,
-            "side": self.viewer.side,
-        }
-        with contextlib.suppress(Exception):  # presence is best effort
-            await events.publish_presence(self.case_id, frame)
+    async def session_closed(self, code: int) -> None:
+        """The open session closed (events.watch_state_changed): watchers leave at once."""
+        if self.watcher:
+            await self.shut(code)
+        elif self.watch_pending:
+            self.watch_revoked = True
 
     # -- from the hub -----------------------------------------------------------------------
 
+    def _too_slow(self) -> bool:
+        """True once this socket's unsent output stayed over the cap (see CLOSE_SLOW_CONSUMER).
+
+        Twisted buffers without limit for a peer that stops reading; without this check one
+        stalled phone in a busy room would grow the server's memory for as long as it stays."""
+        wire = self.wire
+        if wire is None:
+            return False
+        cap = settings.WEBSOCKET_MAX_BUFFER_BYTES
+        pending = fastpath.pending_bytes(wire.transport)
+        if pending <= cap:
+            self.over_cap_since = None
+            return False
+        now = time.monotonic()
+        if self.over_cap_since is None:
+            self.over_cap_since = now
+        return pending > SLOW_HARD_FACTOR * cap or now - self.over_cap_since > SLOW_GRACE_SECONDS
+
+    async def _drop_slow(self) -> None:
+        """Stop writing to a stalled socket, tell it why (if it ever reads again) and free its
+        buffer: the connection is aborted shortly after the close frame is queued."""
+        logger.warning("closing a slow bargaining socket (case %s)", self.case_id)
+        self.audiences = frozenset()
+        self.logged_out = True
+        transport = self.wire.transport
+        await self.close(code=CLOSE_SLOW_CONSUMER)
+        abort = getattr(transport, "abortConnection", None) or transport.loseConnection
+        asyncio.get_running_loop().call_later(1.0, abort)
+
     async def deliver(self, seq: int | None, text: str, kind: str | None = None) -> None:
+        if self.logged_out:
+            return
+        if self._too_slow():
+            await self._drop_slow()
+            return
         if self.replaying:
             self.buffer.append((seq, text))
         else:
             if seq is not None:
+                self.last_seq = max(self.last_seq, seq)
                 if len(self.live_seqs) >= MAX_LIVE_SEQS:
                     self.live_seqs.clear()  # bounded; clients also de-duplicate by seq
                 self.live_seqs.add(seq)
-            wire = self.wire
-            if (
-                wire is not None
-                and wire.state == wire.STATE_OPEN
-                and not wire.send_queue
-                and not getattr(wire, "websocket_extensions_in_use", None)
-            ):
-                # The hot path: the frame's bytes are shared by every socket of the process.
-                # Written in order with the ASGI sends (both write to the transport at once).
-                write_now(wire.transport, events.ws_text_frame(text))
-            else:
+            # The hot path: the frame's bytes are shared by every socket of the process,
+            # written in order with the ASGI sends (both write to the transport at once).
+            if not fastpath.send_text(self.wire, text):
                 await self.send(text_data=text)
         if kind == "representatives.changed":
             # The user on a socket is fixed at connect: re-read the role when teams change.
             asyncio.get_running_loop().create_task(self._recheck())
+
+    def mark_gap(self) -> None:
+        """The channel layer failed: events after ``last_seq`` may not reach this socket."""
+        if self.gap_after is None:
+            self.gap_after = self.last_seq
+
+    async def catch_up(self) -> None:
+        """The hub re-subscribed: replay what the socket missed meanwhile (a server-side
+        ``resume``; events it did get live are not sent again)."""
+        after, self.gap_after = self.gap_after, None
+        if after is None or self.user is None or self.logged_out or self.replaying:
+            return
+        await self._resume(after)
 
     async def shut(self, code: int) -> None:
         """The user logged out (events.close_user_sockets): no more frames either way."""
@@ -321,7 +397,7 @@ class BargainingConsumer(AsyncWebsocketConsumer):
         await self.close(code=code)
 
     async def _recheck(self) -> None:
-        if self.user is None:
+        if self.user is None or self.watcher:
             return
         _case, viewer = await _viewer(self.user, self.case_id)
         if viewer is None:
@@ -335,8 +411,20 @@ class BargainingConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if self.logged_out:
             return  # frames that were already queued when the session ended
+        # Every frame counts against the limit, before any parsing: malformed or oversized
+        # frames must not be a free way to keep the server busy.
         raw = text_data if text_data is not None else bytes_data
         size = len(raw.encode("utf-8")) if isinstance(raw, str) else len(raw or b"")
+        if not self.bucket.take():
+            if self.bucket.debt > ABUSE_DEBT:
+                await self.close(code=CLOSE_ABUSE)
+                return
+            # The refusal names the command it refuses, so a client that waits for the ack or
+            # error of each client_id learns to send it again instead of waiting forever.
+            await self._error(
+                "rate_limited", _("Too many frames; slow down."), _client_id_of(raw, size)
+            )
+            return
         if size > settings.WEBSOCKET_MAX_FRAME_BYTES:
             await self._error("frame_too_large", _("The frame is too large."))
             return
@@ -350,12 +438,6 @@ class BargainingConsumer(AsyncWebsocketConsumer):
             return
         kind = frame["type"]
         client_id = frame.get("client_id")
-        if not self.bucket.take():
-            if self.bucket.debt > ABUSE_DEBT:
-                await self.close(code=CLOSE_ABUSE)
-                return
-            await self._error("rate_limited", _("Too many frames; slow down."), client_id)
-            return
         if kind == "auth":
             await self._auth(frame)
             return
@@ -366,10 +448,19 @@ class BargainingConsumer(AsyncWebsocketConsumer):
             await self._resume(frame.get("after", 0))
             return
         if kind == "ping":
-            await self._send_json({"type": "pong"})
+            pong = {"type": "pong"}
+            if settings.DEBUG:
+                # How this process sent its frames: lets a live test see the fast path taken.
+                pong["fast_path"] = dict(fastpath.stats)
+            await self._send_json(pong)
             return
         if kind not in COMMANDS:
             await self._error("unknown_type", _("Unknown frame type."), client_id)
+            return
+        if self.watcher:
+            await self._error(
+                "read_only", _("Members watch the session; they cannot act."), client_id
+            )
             return
         try:
             result = await _command(self.case_id, self.user, frame)
@@ -378,6 +469,14 @@ class BargainingConsumer(AsyncWebsocketConsumer):
             return
         except Case.DoesNotExist:
             await self._error("not_found", _("No such bargaining case."), client_id)
+            return
+        except (OperationalError, InterfaceError):
+            # The database is away: nothing was committed; the client may resend the same
+            # client_id later (applied once).
+            logger.warning("bargaining command: database unavailable")
+            await self._error(
+                "unavailable", _("The service is briefly unavailable; try again."), client_id
+            )
             return
         except Exception:
             # Nothing was committed (the service's transaction rolled back); keep the socket.
@@ -391,7 +490,12 @@ class BargainingConsumer(AsyncWebsocketConsumer):
         if self.user is not None:
             await self._error("already_authenticated", _("Already authenticated."))
             return
-        user = await _user_from_token(frame.get("session_token"))
+        try:
+            user = await _user_from_token(frame.get("session_token"))
+        except (OperationalError, InterfaceError):
+            await self._error("unavailable", _("The service is briefly unavailable; try again."))
+            await self.close(code=CLOSE_TRY_AGAIN)
+            return
         if user is None:
             await self._error("not_authenticated", _("Invalid session token."))
             await self.close(code=CLOSE_AUTH_REQUIRED)
@@ -408,17 +512,31 @@ class BargainingConsumer(AsyncWebsocketConsumer):
         try:
             while True:
                 try:
-                    frames, more = await _replay(self.case_id, self.user, after)
+                    if self.watcher:
+                        frames, more = await _watch_replay(
+                            self.case_id, self.user, after, self.joined_at
+                        )
+                    else:
+                        frames, more = await _replay(self.case_id, self.user, after)
                 except DomainError as exc:
                     await self._error(exc.code, exc.detail)
                     await self.close(code=CLOSE_NOT_FOUND)
                     return
+                except (OperationalError, InterfaceError):
+                    await self._error(
+                        "unavailable", _("The service is briefly unavailable; try again.")
+                    )
+                    return
                 for seq, text in frames:
                     after = seq
+                    self.last_seq = max(self.last_seq, seq)
                     if seq in self.live_seqs:
                         continue  # sent live between "ready" and this resume
                     sent.add(seq)
-                    await self.send(text_data=text)
+                    # Sent on this socket now: a later replay (a server-side catch-up after a
+                    # layer failure) must not send it again.
+                    self.live_seqs.add(seq)
+                    await self._send_text(text)
                 if not more:
                     break
                 await asyncio.sleep(0)
@@ -428,8 +546,14 @@ class BargainingConsumer(AsyncWebsocketConsumer):
             if seq is None or seq not in sent:
                 if seq is not None:
                     self.live_seqs.add(seq)
-                await self.send(text_data=text)
+                await self._send_text(text)
         await self._send_json({"type": "resumed", "last_seq": after})
+
+    async def _send_text(self, text: str) -> None:
+        """A replayed frame: the fast path as for live ones (a reconnect storm replays
+        thousands), in order with the other writes to the socket."""
+        if not fastpath.send_text(self.wire, text):
+            await self.send(text_data=text)
 
     async def _send_json(self, frame: dict) -> None:
         await self.send(text_data=events.encode(frame))

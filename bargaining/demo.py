@@ -4,11 +4,18 @@ all four topics, one closed round and one open round."""
 import datetime as dt
 from decimal import Decimal
 
-from bargaining import services
+from bargaining import case_setup, services
+from bargaining.apps import grant_staff_permissions
 from bargaining.models import Case, MinimumWage, Side
+from unionhome.ballots.models import VoterRoster
+from unionhome.ballots.roster import roster_import
+from unionhome.core.idcard import make_id_number
 
 EMPLOYER = "示范即送科技有限公司"
+EMPLOYER_EN = "Demo Jisong Technology Co., Ltd."
 TITLE = "2026年度外卖配送员集体协商"
+TITLE_EN = "2026 collective bargaining for food-delivery riders"
+LEGAL_REPRESENTATIVE = "示范法定代表人"
 EXAMPLE_NOTE = "示例数据（example figures），以当地政府公布为准"
 
 # Clearly labelled example figures, not an authoritative table.
@@ -36,7 +43,6 @@ def seed_minimum_wages() -> None:
 
 
 def seed(ctx: dict) -> None:
-    from bargaining.apps import grant_staff_permissions
 
     grant_staff_permissions()
     seed_minimum_wages()
@@ -47,57 +53,78 @@ def seed(ctx: dict) -> None:
         return
     staff = ctx["union_admin"]
     union_side, platform_side = ctx["union_side"], ctx["platform_side"]
-    case = services.case_request(
+    case = case_setup.case_request(
         union=union,
         employer=EMPLOYER,
+        employer_legal_representative=LEGAL_REPRESENTATIVE,
         title=TITLE,
         request_text="依据《集体合同规定》，工会就配送费、休息、奖惩规则与安全保障向贵公司提出集体协商要求。",
         requested_by_side=Side.UNION,
         by=union_side[0],
     )
-    services.representatives_set(
+    case_setup.representatives_set(
         case=case, side=Side.UNION, users=union_side, chief=union_side[0], by=staff
     )
-    services.representatives_set(
+    # Collective Contract Provisions art. 21: the platform's chief acts on the legal
+    # representative's written delegation.
+    case_setup.representatives_set(
         case=case,
         side=Side.EMPLOYER,
         users=platform_side,
         chief=platform_side[0],
         by=staff,
         recorder=staff,
+        delegation={"delegator": LEGAL_REPRESENTATIVE, "reference": "授权委托书（2026）1号"},
     )
-    services.case_answer_request(case=case, by=platform_side[0], accept=True)
-    pay = services.item_add(
+    Case.objects.filter(pk=case.pk).update(title_en=TITLE_EN, employer_en=EMPLOYER_EN)
+    case_setup.case_answer_request(case=case, by=platform_side[0], accept=True)
+    pay = case_setup.item_add(
         case=case,
         by=staff,
         topic="pay",
         title="每单基础配送费",
+        title_en="base delivery fee per order",
         value_kind="money",
         unit="元/单",
         statutory_check="piece_rate",
         expected_per_hour=Decimal("3"),
     )
-    rest = services.item_add(
+    rest = case_setup.item_add(
         case=case,
         by=staff,
         topic="protection",
         title="连续在线4小时后的休息时长",
+        title_en="break after 4 hours online",
         value_kind="minutes",
         unit="分钟",
         statutory_check="break_minutes",
+        break_after_hours=Decimal("4"),
     )
-    appeal = services.item_add(
+    # City plan §2: platforms reasonably control online working time.
+    online_cap = case_setup.item_add(
+        case=case,
+        by=staff,
+        topic="hours",
+        title="每日累计在线时长上限",
+        title_en="daily cap on online time",
+        value_kind="hours",
+        unit="小时",
+    )
+    appeal = case_setup.item_add(
         case=case,
         by=staff,
         topic="rewards_penalties",
         title="算法处罚可人工申诉",
+        title_en="human review of algorithmic penalties",
         value_kind="boolean",
     )
-    subsidy = services.item_add(
+    # Plan §3's 100 yuan caps the PUBLIC subsidy, not what the platform pays (a note only).
+    subsidy = case_setup.item_add(
         case=case,
         by=staff,
         topic="safety",
         title="意外伤害保险补贴",
+        title_en="accident insurance subsidy",
         value_kind="money",
         unit="元/人/年",
         statutory_check="insurance_subsidy",
@@ -108,7 +135,8 @@ def seed(ctx: dict) -> None:
         (pay, "9.00", "7.50"),
         (rest, 30, 15),
         (appeal, True, True),
-        (subsidy, 100, 60),
+        (subsidy, 150, 60),
+        (online_cap, 10, 12),
     ):
         services.offer_submit(case=case, by=uc, item_id=item.pk, value=union_value)
         services.offer_submit(case=case, by=pc, item_id=item.pk, value=platform_value)
@@ -123,3 +151,26 @@ def seed(ctx: dict) -> None:
     services.offer_submit(case=case, by=pc, item_id=subsidy.pk, value=80)
     case.refresh_from_db()
     ctx["case"] = case
+    seed_roster(ctx)
+
+
+def seed_roster(ctx: dict) -> None:
+    """A roster of every worker the 2026 contract would cover (art. 36 "全体职工"): the five
+    riders and three workers who are not members and have no account."""
+    if VoterRoster.objects.filter(union=ctx["union"]).exists():
+        return
+    rows = ["full_name,phone,id_number,worker_type"]
+    for index, rider in enumerate(ctx["riders"], start=1):
+        phone = rider.phone_number.phone.removeprefix("+86")
+        number = make_id_number("310115", dt.date(1990, 5, index), index)
+        rows.append(f"{rider.first_name or rider.username},{phone},{number},labour_contract")
+    for index, name in enumerate(("孙磊", "周敏", "吴刚"), start=1):
+        number = make_id_number("310115", dt.date(1995, 6, index), 50 + index)
+        rows.append(f"{name},1370013700{index},{number},written_agreement")
+    roster_import(
+        union=ctx["union"],
+        title="示范即送科技有限公司 全体配送员（示例）",
+        data="\n".join(rows).encode(),
+        filename="roster.csv",
+        by=ctx["union_admin"],
+    )

@@ -7,18 +7,30 @@ one ``RoomHub`` per event loop: a single channel-layer subscription that joins t
 the rooms its local sockets are in, and fans each frame out to those sockets itself. So the
 layer carries one message per process, not one per socket, and nothing is re-encoded per
 listener. Under Daphne the WebSocket frame's bytes are built once per event too
-(``ws_text_frame``) and written straight to each socket's transport (consumers.write_now).
+and written straight to each socket's transport (bargaining.fastpath).
 
-The hub also joins one group per user with a local socket: ``close_user_sockets`` (sent on
-logout, see bargaining.signals) closes that user's sockets in every process.
+Every hub also joins one group for the whole site, ``USERS_GROUP``: ``close_user_sockets``
+(sent on logout, see bargaining.signals) reaches every process, and each closes the user's
+local sockets. A group per user would cost a channel-layer round trip per connecting socket
+(thousands at once when an open session starts); logouts are rare next to connects.
+
+When the channel layer fails (a Redis restart), the hub re-joins its groups once Redis answers
+and tells each local socket to replay, from the log, every event after the last one it had
+before the failure: clients see the events they missed without doing anything.
+
+Open sessions (bargaining/watching.py): members of the covered union may watch the table.
+A table event of an open session carries a second text, its public face (the side, not the
+negotiator), which the hub hands to watching sockets; ``watch_state_changed`` closes every
+watcher of a case in every process when the session closes. Presence (bargaining/presence.py)
+is counted per process and sent at most once a second per room.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
-import struct
 import weakref
 
 from asgiref.sync import async_to_sync
@@ -26,19 +38,28 @@ from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
+from bargaining import presence as presence_book
+from unionhome.core.cache import shared_cache
+
 logger = logging.getLogger("bargaining.events")
 
 AUDIENCES = ("table", "union_caucus", "employer_caucus")
 REFRESH_SECONDS = 3600
+# Back-off while the channel layer (Redis) is away, between attempts to re-subscribe.
+RESUBSCRIBE_MIN_SECONDS = 0.5
+RESUBSCRIBE_MAX_SECONDS = 5.0
+# Table events that name the negotiators themselves: not part of the public face.
+NAMING_KINDS = frozenset({"representatives.changed"})
+# The close code watchers get when the session closes (4000-4999 are the application's).
+CLOSE_SESSION_CLOSED = 4409
 
 
 def group_name(case_id: int, audience: str) -> str:
     return f"bargaining.{case_id}.{audience}"
 
 
-def user_group_name(user_id: int) -> str:
-    """The group of the hubs that hold at least one socket of this user."""
-    return f"bargaining.user.{user_id}"
+# The group every hub joins, for closing one user's sockets in every process.
+USERS_GROUP = "bargaining.users"
 
 
 def event_frame(event) -> dict:
@@ -61,43 +82,45 @@ def event_frame(event) -> dict:
     return frame
 
 
+def public_frame(frame: dict, side: str | None) -> dict:
+    """The public face of an event frame for watching members: the side that acted, not the
+    person (unless the case shows names, decided by the caller)."""
+    public = dict(frame)
+    if public.get("actor") is not None:
+        public["actor"] = {"side": side}
+    return public
+
+
+def watch_state_key(case_id: int) -> str:
+    return f"bargaining:watch:{case_id}"
+
+
 def encode(frame: dict) -> str:
     return json.dumps(frame, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
 
 
-_last_frame: tuple[str | None, bytes] = (None, b"")
-
-
-def ws_text_frame(text: str) -> bytes:
-    """``text`` as one unmasked, uncompressed WebSocket text frame (RFC 6455 5.2), built once
-    per event: the hub hands the same text to every local socket, so the bytes are shared."""
-    cached = _last_frame  # one tuple read: safe if several loops share the module
-    if cached[0] is text:
-        return cached[1]
-    payload = text.encode("utf-8")
-    size = len(payload)
-    if size < 126:
-        header = struct.pack("!BB", 0x81, size)
-    elif size < 65536:
-        header = struct.pack("!BBH", 0x81, 126, size)
-    else:
-        header = struct.pack("!BBQ", 0x81, 127, size)
-    frame = header + payload
-    globals()["_last_frame"] = (text, frame)
-    return frame
-
-
 def publish(event) -> None:
     """Broadcast ``event`` once its transaction has committed (never before)."""
-    text = encode(event_frame(event))
+    frame = event_frame(event)
     message = {
         "type": "bargaining.fanout",
         "case": event.case_id,
         "audience": event.audience,
         "seq": event.seq,
         "kind": event.kind,
-        "text": text,
+        "text": encode(frame),
     }
+    case = event.case
+    if (
+        event.audience == "table"
+        and case.watch_opened_at is not None
+        and (case.watch_shows_names or event.kind not in NAMING_KINDS)
+    ):
+        # Watching members are in the room: encode the public face once, here, too.
+        if case.watch_shows_names:
+            message["public"] = message["text"]
+        else:
+            message["public"] = encode(public_frame(frame, actor_side(event)))
     group = group_name(event.case_id, event.audience)
     transaction.on_commit(lambda: _send(group, message))
 
@@ -121,26 +144,49 @@ def _send(group: str, message: dict) -> None:
         logger.exception("broadcast to %s failed", group)
 
 
+def actor_side(event) -> str | None:
+    """The side the event's actor sat on (the payload says so for most kinds)."""
+    side = event.payload.get("side")
+    if side or not event.actor_id:
+        return side
+    return (
+        event.case.representatives.filter(user_id=event.actor_id)
+        .order_by("-active", "-id")
+        .values_list("side", flat=True)
+        .first()
+    )
+
+
+def watch_state_changed(case_id: int, state: dict) -> None:
+    """After commit: store the case's open-session state for the sockets' cached permission
+    read, THEN tell every process to close the watchers if the session closed. A watcher that
+    joins the room before the message gets it; one that reads the state after it sees it
+    closed (consumers join the hub before reading)."""
+
+    def apply():
+        try:
+            shared_cache().set(watch_state_key(case_id), state, None)
+        except Exception:  # the consumer falls back to the database on a miss
+            logger.exception("storing the watch state failed")
+            try:
+                shared_cache().delete(watch_state_key(case_id))
+            except Exception:
+                logger.exception("clearing the watch state failed")
+        if not state.get("open"):
+            message = {
+                "type": "bargaining.close_watchers",
+                "case": case_id,
+                "code": CLOSE_SESSION_CLOSED,
+            }
+            _send(group_name(case_id, "table"), message)
+
+    transaction.on_commit(apply)
+
+
 def close_user_sockets(user_id: int, code: int) -> None:
     """Close every bargaining socket of the user, in every process (after commit, if any)."""
     message = {"type": "bargaining.close", "user": user_id, "code": code}
-    group = user_group_name(user_id)
-    transaction.on_commit(lambda: _send(group, message))
-
-
-def publish_presence(case_id: int, frame: dict) -> None:
-    """Presence is not persisted: a best-effort notice to the table (from async code)."""
-    message = {
-        "type": "bargaining.fanout",
-        "case": case_id,
-        "audience": "table",
-        "seq": None,
-        "text": encode(frame),
-    }
-    layer = get_channel_layer()
-    if layer is not None:
-        return layer.group_send(group_name(case_id, "table"), message)
-    return None
+    transaction.on_commit(lambda: _send(USERS_GROUP, message))
 
 
 class RoomHub:
@@ -153,7 +199,15 @@ class RoomHub:
         self.users: dict[int, set] = {}
         self.task: asyncio.Task | None = None
         self.refresher: asyncio.Task | None = None
+        self.ticker: asyncio.Task | None = None
         self.lock = asyncio.Lock()
+        # True while the hub's group memberships may be missing (the channel layer failed):
+        # the pump re-subscribes, then every local socket catches up from the event log.
+        self.stale = False
+        self.presence = presence_book.Presence()
+        # The newest event seq fanned out per case: where a socket that joins now starts
+        # counting a gap (events before it are the client's own ``resume``).
+        self.latest: dict[int, int] = {}
 
     async def join(self, case_id: int, listener) -> None:
         async with self.lock:
@@ -162,17 +216,62 @@ class RoomHub:
                 loop = asyncio.get_running_loop()
                 self.task = loop.create_task(self._pump())
                 self.refresher = loop.create_task(self._refresh())
+                self.ticker = loop.create_task(self._tick())
+                await self._subscribe([USERS_GROUP])
             if case_id not in self.rooms:
-                for audience in AUDIENCES:
-                    await self.layer.group_add(group_name(case_id, audience), self.channel)
                 self.rooms[case_id] = set()
+                await self._subscribe([group_name(case_id, a) for a in AUDIENCES])
             self.rooms[case_id].add(listener)
             user_id = getattr(listener, "user_id", None)
             if user_id is not None:
-                if user_id not in self.users:
-                    await self.layer.group_add(user_group_name(user_id), self.channel)
-                    self.users[user_id] = set()
-                self.users[user_id].add(listener)
+                self.users.setdefault(user_id, set()).add(listener)
+
+    async def _subscribe(self, groups: list[str]) -> None:
+        """Join groups; if the layer is away, the socket is admitted anyway (it is served from
+        the log) and the pump re-subscribes when the layer is back."""
+        try:
+            for group in groups:
+                await self.layer.group_add(group, self.channel)
+        except Exception:
+            logger.warning("channel layer unavailable; hub will re-subscribe", exc_info=True)
+            self._mark_stale()
+
+    def _mark_stale(self) -> None:
+        if not self.stale:
+            self.stale = True
+            for listeners in self.rooms.values():
+                for listener in listeners:
+                    mark = getattr(listener, "mark_gap", None)
+                    if mark is not None:
+                        mark()
+
+    def _groups(self) -> list[str]:
+        groups = [group_name(c, a) for c in self.rooms for a in AUDIENCES]
+        return [*groups, USERS_GROUP]
+
+    async def _resubscribe(self) -> None:
+        """Re-join every group (a restarted Redis forgot them), retrying with back-off until
+        the layer answers; then each local socket replays what it missed from the log."""
+        delay = RESUBSCRIBE_MIN_SECONDS
+        while True:
+            async with self.lock:
+                try:
+                    for group in self._groups():
+                        await self.layer.group_add(group, self.channel)
+                except Exception:
+                    logger.info("channel layer still unavailable; retrying in %.1fs", delay)
+                else:
+                    self.stale = False
+                    listeners = [x for members in self.rooms.values() for x in members]
+                    break
+            await asyncio.sleep(delay)
+            delay = min(RESUBSCRIBE_MAX_SECONDS, delay * 2)
+        logger.info("channel layer back: hub re-subscribed %d sockets", len(listeners))
+        loop = asyncio.get_running_loop()
+        for listener in listeners:
+            catch_up = getattr(listener, "catch_up", None)
+            if catch_up is not None:
+                loop.create_task(catch_up())
 
     async def leave(self, case_id: int, listener) -> None:
         async with self.lock:
@@ -182,7 +281,6 @@ class RoomHub:
                 sockets.discard(listener)
                 if not sockets:
                     del self.users[user_id]
-                    await self.layer.group_discard(user_group_name(user_id), self.channel)
             members = self.rooms.get(case_id)
             if members is None:
                 return
@@ -190,12 +288,66 @@ class RoomHub:
             if members:
                 return
             del self.rooms[case_id]
-            for audience in AUDIENCES:
-                await self.layer.group_discard(group_name(case_id, audience), self.channel)
+            self.latest.pop(case_id, None)
+            self.presence.forget(case_id)
+            await self._unsubscribe([group_name(case_id, a) for a in AUDIENCES])
+            # The other processes drop this one's snapshot of the room at once.
+            message = self.presence.message(case_id, [], 0)
+            with contextlib.suppress(Exception):
+                await self.layer.group_send(group_name(case_id, "table"), message)
             if not self.rooms and self.task is not None:
+                await self._unsubscribe([USERS_GROUP])
                 self.task.cancel()
                 self.refresher.cancel()
-                self.task, self.refresher, self.channel = None, None, None
+                self.ticker.cancel()
+                self.task, self.refresher, self.ticker, self.channel = None, None, None, None
+
+    # -- presence (bargaining/presence.py) ---------------------------------------------------
+
+    def arrive(self, case_id: int, entry: dict | None) -> tuple[list[dict], int]:
+        """Count a socket in (no I/O); the room's picture as this process knows it now."""
+        self.presence.arrive(case_id, entry)
+        return self.presence.merged(case_id)
+
+    def depart(self, case_id: int, entry: dict | None) -> None:
+        self.presence.depart(case_id, entry)
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(presence_book.PRESENCE_INTERVAL)
+            try:
+                await self.flush_presence()
+            except Exception:
+                logger.exception("presence update failed")
+
+    async def flush_presence(self) -> None:
+        """One tick: publish the changed local snapshots (one layer message per room), then
+        send each room whose merged picture changed one presence frame per local socket."""
+        publish, changed = self.presence.due()
+        for case_id, message in publish:
+            try:
+                await self.layer.group_send(group_name(case_id, "table"), message)
+            except Exception:
+                logger.exception("publishing presence failed")
+        for case_id in changed:
+            full, public = presence_book.frames(*self.presence.merged(case_id))
+            texts = (encode(full), encode(public))
+            for listener in list(self.rooms.get(case_id, ())):
+                if not listener.audiences:
+                    continue  # not yet admitted, or shut
+                text = texts[1] if getattr(listener, "watcher", False) else texts[0]
+                try:
+                    await listener.deliver(None, text)
+                except Exception:
+                    logger.exception("delivery to a socket failed")
+
+    async def _unsubscribe(self, groups: list[str]) -> None:
+        try:
+            for group in groups:
+                await self.layer.group_discard(group, self.channel)
+        except Exception:
+            # Harmless: the group membership expires, and stray messages find no socket.
+            logger.warning("channel layer unavailable while leaving groups", exc_info=True)
 
     async def _refresh(self) -> None:
         """Group memberships expire in channels_redis (group_expiry, a day by default) while a
@@ -203,9 +355,7 @@ class RoomHub:
         while True:
             await asyncio.sleep(REFRESH_SECONDS)
             async with self.lock:
-                groups = [group_name(c, a) for c in self.rooms for a in AUDIENCES]
-                groups += [user_group_name(u) for u in self.users]
-                for group in groups:
+                for group in self._groups():
                     try:
                         await self.layer.group_add(group, self.channel)
                     except Exception:
@@ -214,27 +364,63 @@ class RoomHub:
     async def _pump(self) -> None:
         channel = self.channel
         while True:
+            if self.stale:
+                await self._resubscribe()
             try:
                 message = await self.layer.receive(channel)
             except asyncio.CancelledError:
                 raise
             except Exception:
-                logger.exception("hub receive failed")
-                await asyncio.sleep(0.5)
+                # Redis restarting: it forgets group memberships, and events broadcast
+                # meanwhile are lost to the layer (not to the log).
+                logger.warning("hub receive failed; re-subscribing", exc_info=True)
+                async with self.lock:
+                    self._mark_stale()
+                await asyncio.sleep(RESUBSCRIBE_MIN_SECONDS)
                 continue
             await self.fan_out(message)
 
     async def fan_out(self, message: dict) -> None:
-        if message.get("type") == "bargaining.close":
+        kind = message.get("type")
+        if kind == "bargaining.close":
             await self.close_user(message.get("user"), message.get("code"))
             return
+        if kind == "bargaining.presence":
+            self.presence.receive(
+                message.get("case"),
+                message.get("hub"),
+                message.get("named") or [],
+                message.get("watchers") or 0,
+            )
+            return
+        if kind == "bargaining.close_watchers":
+            await self.close_watchers(message.get("case"), message.get("code"))
+            return
         audience = message.get("audience")
+        seq, case_id = message.get("seq"), message.get("case")
+        if isinstance(seq, int) and seq > self.latest.get(case_id, 0):
+            self.latest[case_id] = seq
+        text, public = message["text"], message.get("public")
         for listener in list(self.rooms.get(message.get("case"), ())):
             if audience in listener.audiences:
+                if getattr(listener, "watcher", False):
+                    if public is None:
+                        continue  # a table event of a closed session: not for members
+                    chosen = public
+                else:
+                    chosen = text
                 try:
-                    await listener.deliver(message.get("seq"), message["text"], message.get("kind"))
+                    await listener.deliver(message.get("seq"), chosen, message.get("kind"))
                 except Exception:
                     logger.exception("delivery to a socket failed")
+
+    async def close_watchers(self, case_id, code) -> None:
+        for listener in list(self.rooms.get(case_id, ())):
+            if hasattr(listener, "session_closed"):
+                try:
+                    await listener.session_closed(code)
+                except Exception:
+                    logger.exception("closing a socket failed")
 
     async def close_user(self, user_id, code) -> None:
         for listener in list(self.users.get(user_id, ())):

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from bargaining.models import (
@@ -21,8 +22,8 @@ from bargaining.models import (
     RoundStatus,
     Side,
 )
-from unionhome import roles
-from unionhome.errors import NotFound
+from unionhome.core import roles
+from unionhome.core.errors import NotFound
 
 CAUCUS_OF = {Side.UNION: Audience.UNION_CAUCUS, Side.EMPLOYER: Audience.EMPLOYER_CAUCUS}
 
@@ -148,13 +149,15 @@ class ItemView:
     history: list[dict]
 
 
-def item_positions(*, case: Case) -> list[ItemView]:
-    """Per item: both sides' standing offers, the gap, and each side's last position per
-    round (the data of the convergence chart)."""
-    items = list(case.items.all())
-    offers = list(
-        Offer.objects.filter(item__case=case).select_related("round", "by").order_by("id")
-    )
+def item_positions(*, case: Case, item_id: int | None = None) -> list[ItemView]:
+    """Per item (or the one item ``item_id``): both sides' standing offers, the gap, and each
+    side's last position per round (the data of the convergence chart)."""
+    items = case.items.all()
+    offers = Offer.objects.filter(item__case=case)
+    if item_id is not None:
+        items, offers = items.filter(pk=item_id), offers.filter(item_id=item_id)
+    items = list(items)
+    offers = list(offers.select_related("round", "by").order_by("id"))
     by_item: dict[int, list[Offer]] = {}
     for offer in offers:
         by_item.setdefault(offer.item_id, []).append(offer)
@@ -178,8 +181,20 @@ def item_positions(*, case: Case) -> list[ItemView]:
     return views
 
 
-def convergence_svg(*, history: list[dict], width: int = 320, height: int = 120) -> str:
-    """A small line chart of each side's position per round (server-side SVG, no script)."""
+def _label(value: float) -> str:
+    return f"{Decimal(str(round(value, 2))).normalize():f}"
+
+
+def convergence_svg(
+    *,
+    history: list[dict],
+    floor: Decimal | None = None,
+    width: int = 340,
+    height: int = 170,
+) -> str:
+    """A line chart of each side's position per round, with each value written by its point,
+    every round number on the x axis and the legal floor as a dashed line (server-side SVG,
+    no script). Sized in a viewBox so it scales to a phone; text stays at least 11 units."""
     points = {Side.UNION.value: [], Side.EMPLOYER.value: []}
     for row in history:
         for side in points:
@@ -190,38 +205,63 @@ def convergence_svg(*, history: list[dict], width: int = 320, height: int = 120)
     rounds = [r["round"] for r in history]
     if not values or not rounds:
         return ""
-    pad = 16
+    left, right, top, bottom = 28, 40, 18, 26
     low, high = min(values), max(values)
+    if floor is not None:
+        low, high = min(low, float(floor)), max(high, float(floor))
     if high == low:
         high, low = high + 1, low - 1
+    margin = (high - low) * 0.12
+    low, high = low - margin, high + margin
     first, last = min(rounds), max(rounds)
     span = max(last - first, 1)
 
     def x(r):
-        return pad + (r - first) * (width - 2 * pad) / span
+        if last == first:
+            return (width - right + left) / 2
+        return left + (r - first) * (width - left - right) / span
 
     def y(v):
-        return height - pad - (v - low) * (height - 2 * pad) / (high - low)
+        return top + (high - v) * (height - top - bottom) / (high - low)
 
-    colours = {Side.UNION.value: "#c0392b", Side.EMPLOYER.value: "#2c3e50"}
+    colours = {Side.UNION.value: "#b03020", Side.EMPLOYER.value: "#24394d"}
+    title = _("Positions per round")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'class="convergence" role="img" aria-label="{_("Positions per round")}">'
+        f'class="convergence" role="img" aria-label="{escape(title)}">',
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" '
+        'stroke="#999" stroke-width="1"/>',
     ]
+    round_label = _("R%(n)s")  # a round number on the axis: "R2" / "第2轮"
+    for r in sorted(set(rounds)):
+        parts.append(
+            f'<text x="{x(r):.1f}" y="{height - bottom + 15}" font-size="12" '
+            f'text-anchor="middle" fill="#555">{escape(round_label % {"n": r})}</text>'
+        )
+    if floor is not None:
+        fy = y(float(floor))
+        parts.append(
+            f'<line x1="{left}" y1="{fy:.1f}" x2="{width - right}" y2="{fy:.1f}" '
+            'stroke="#b26a00" stroke-width="1.5" stroke-dasharray="5 4" class="floor-line"/>'
+            f'<text x="{width - right + 3}" y="{fy + 4:.1f}" font-size="11" fill="#8a5200">'
+            f"{escape(_label(float(floor)))}</text>"
+        )
     for side, series in points.items():
         if not series:
             continue
         coords = " ".join(f"{x(r):.1f},{y(v):.1f}" for r, v in series)
         parts.append(
-            f'<polyline fill="none" stroke="{colours[side]}" stroke-width="2" '
+            f'<polyline fill="none" stroke="{colours[side]}" stroke-width="2.5" '
             f'points="{coords}" data-side="{side}"/>'
         )
+        # Union labels above their points, employer labels below, so equal values stay legible.
+        dy = -7 if side == Side.UNION.value else 16
         for r, v in series:
-            parts.append(f'<circle cx="{x(r):.1f}" cy="{y(v):.1f}" r="3" fill="{colours[side]}"/>')
-    parts.append(
-        f'<text x="{pad}" y="{height - 2}" font-size="10">{first}</text>'
-        f'<text x="{width - pad}" y="{height - 2}" font-size="10" text-anchor="end">{last}</text>'
-    )
+            parts.append(
+                f'<circle cx="{x(r):.1f}" cy="{y(v):.1f}" r="3.5" fill="{colours[side]}"/>'
+                f'<text x="{x(r):.1f}" y="{y(v) + dy:.1f}" font-size="12" text-anchor="middle" '
+                f'fill="{colours[side]}" font-weight="600">{escape(_label(v))}</text>'
+            )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -230,3 +270,40 @@ def cases_with_request_due(*, now: dt.datetime, within: dt.timedelta) -> QuerySe
     return Case.objects.filter(
         status="requested", answer="pending", answer_due__isnull=False, answer_due__lte=now + within
     )
+
+
+# CCP art. 19: each side sends an equal number of representatives, at least three.
+MIN_REPRESENTATIVES = 3
+
+
+def case_team_problems(case: Case) -> list[str]:
+    """Why the teams are not yet valid for a meeting (empty when they are)."""
+    problems = []
+    counts = {s: case.representatives.filter(active=True, side=s).count() for s in Side.values}
+    for side in Side.values:
+        if counts[side] < MIN_REPRESENTATIVES:
+            problems.append("too_few_representatives")
+        if not case.representatives.filter(active=True, side=side, role="chief").exists():
+            problems.append("no_chief")
+    if counts[Side.UNION] != counts[Side.EMPLOYER]:
+        problems.append("unequal_sides")
+    return sorted(set(problems))
+
+
+def case_team_warnings(case: Case) -> list[str]:
+    """The union's chief is not the union chair: allowed only with a written delegation
+    (Collective Contract Provisions art. 20), which the room then shows."""
+    chief = case.chief(Side.UNION)
+    if chief is not None and case.union.chair_id and case.union.chair_id != chief.pk:
+        return ["chief_not_chair"]
+    return []
+
+
+def case_delegations(case: Case) -> list:
+    """The written delegations of the current chiefs (arts. 20-21), for display."""
+    chiefs = {side: case.chief(side) for side in Side.values}
+    return [
+        d
+        for d in case.delegations.select_related("delegate").order_by("-id")
+        if chiefs.get(d.side) is not None and chiefs[d.side].pk == d.delegate_id
+    ]

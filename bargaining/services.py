@@ -17,8 +17,11 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from bargaining import events, statutory
+from bargaining.legal_sources import source_dict
+from bargaining.minutes import finding_text
 from bargaining.models import (
     NUMERIC_KINDS,
     AgendaItem,
@@ -29,26 +32,26 @@ from bargaining.models import (
     Event,
     ItemStatus,
     Offer,
-    Representative,
-    RepresentativeRole,
-    RequestAnswer,
     Round,
     RoundStatus,
     Side,
+    StatutoryCheck,
     ValueKind,
 )
 from bargaining.selectors import (
     CAUCUS_OF,
     Viewer,
+    case_team_problems,
     case_viewer,
     minimum_wage_for,
     round_current,
     standing_offer,
 )
-from unionhome import roles
-from unionhome.errors import Conflict, DomainError, NotAllowed, NotFound
+from legalaid import holidays
+from unionhome.core import bilingual, roles
+from unionhome.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from unionhome.core.text import clean_text
 
-MIN_REPRESENTATIVES = 3
 MAX_CHAT_LENGTH = 2000
 MAX_NOTE_LENGTH = 2000
 MAX_TEXT_VALUE_LENGTH = 2000
@@ -187,11 +190,13 @@ def value_display(item: AgendaItem, value) -> str:
     if value is None:
         return ""
     if item.value_kind == ValueKind.BOOLEAN:
-        return _("Yes") if value else _("No")
+        return pgettext("yes/no value", "Yes") if value else pgettext("yes/no value", "No")
     if item.value_kind in NUMERIC_KINDS:
         number = Decimal(str(value)).normalize()
         text = f"{number:f}"
-        return f"{text} {item.unit}".strip()
+        # The unit in the active language (元/单 -> yuan/order on English pages).
+        unit = bilingual.unit_for(item.unit, getattr(item, "unit_en", ""))
+        return f"{text} {unit}".strip()
     return str(value)
 
 
@@ -202,7 +207,20 @@ def item_floors(item: AgendaItem, case: Case) -> statutory.Floors:
         monthly_minimum=wage.monthly if wage else None,
         expected_per_hour=item.expected_per_hour,
         throughput_sample=tuple(Decimal(str(v)) for v in item.throughput_sample or ()),
+        covers=item.covers,
+        break_after_hours=item.break_after_hours,
+        compensatory_rest=item.compensatory_rest,
+        statutory_holidays=_coming_statutory_holidays()
+        if item.statutory_check == StatutoryCheck.HOLIDAY_MULTIPLE
+        else (),
     )
+
+
+def _coming_statutory_holidays() -> tuple:
+    """The statutory holidays of the next twelve months, from the official calendar."""
+    today = timezone.localdate()
+    days = holidays.statutory_holidays(today, today + dt.timedelta(days=365))
+    return tuple(day for day, _name in days)
 
 
 def offer_check(*, item: AgendaItem, case: Case, value) -> list[statutory.Finding]:
@@ -212,302 +230,11 @@ def offer_check(*, item: AgendaItem, case: Case, value) -> list[statutory.Findin
     return statutory.check(item.statutory_check, value, item_floors(item, case))
 
 
-# --- the bargaining request ----------------------------------------------------------------
-
-
-def case_request(
-    *,
-    union,
-    employer: str,
-    title: str,
-    request_text: str,
-    requested_by_side: str = Side.UNION,
-    employer_kind: str = "platform",
-    region_code: str = "",
-    by=None,
-    now: dt.datetime | None = None,
-) -> Case:
-    """Open a case with a written bargaining request; the other side has 20 days to answer."""
-    if not title.strip() or not employer.strip():
-        raise DomainError("invalid", _("Title and employer are required."))
-    if not request_text.strip():
-        raise DomainError(
-            "request_text_required", _("The written request is required."), field="request_text"
-        )
-    if requested_by_side not in Side.values:
-        raise DomainError("invalid_side", _("Unknown side."), field="requested_by_side")
-    now = now or timezone.now()
-    with transaction.atomic():
-        case = Case.objects.create(
-            union=union,
-            employer=employer.strip(),
-            employer_kind=employer_kind,
-            title=title.strip(),
-            region_code=region_code or union.region_code,
-            request_text=request_text.strip(),
-            requested_by_side=requested_by_side,
-            requested_at=now,
-            answer_due=statutory.request_answer_deadline(now),
-        )
-        case = _lock(case)
-        event_append(
-            case=case,
-            kind="request.sent",
-            actor=by,
-            payload={
-                "side": requested_by_side,
-                "text": case.request_text,
-                "answer_due": case.answer_due.isoformat(),
-            },
-        )
-    return case
-
-
-def case_answer_request(*, case: Case, by, accept: bool, reason: str = "") -> Case:
-    """Record the other side's written answer: accept (talks start) or refuse with a reason."""
-    with transaction.atomic():
-        case = _lock(case)
-        _require_status(case, CaseStatus.REQUESTED)
-        viewer = case_viewer(user=by, case=case)
-        answering = OTHER[Side(case.requested_by_side)]
-        allowed = (viewer.side == answering and viewer.is_chief) or _can_manage(by, case)
-        if not allowed:
-            raise NotAllowed(_("Only the requested side may answer."), "not_allowed")
-        if not accept and not reason.strip():
-            raise DomainError("reason_required", _("A refusal needs a reason."), field="reason")
-        case.answer = RequestAnswer.ACCEPTED if accept else RequestAnswer.REFUSED
-        case.answer_reason = reason.strip()
-        case.answered_at = timezone.now()
-        case.answered_by = by
-        case.status = CaseStatus.ACTIVE if accept else CaseStatus.REFUSED
-        case.save(update_fields=["answer", "answer_reason", "answered_at", "answered_by", "status"])
-        event_append(
-            case=case,
-            kind="request.answered",
-            actor=by,
-            payload={"side": answering, "accepted": accept, "reason": case.answer_reason},
-        )
-    return case
-
-
-def case_send_reminders(*, now: dt.datetime | None = None, within_days: int = 5) -> int:
-    """Remind both sides of bargaining requests due within ``within_days`` (or overdue)."""
-    from bargaining.selectors import cases_with_request_due
-    from unionhome.sms import send_sms
-
-    now = now or timezone.now()
-    sent = 0
-    for case in cases_with_request_due(now=now, within=dt.timedelta(days=within_days)):
-        if case.reminded_at and now - case.reminded_at < dt.timedelta(days=1):
-            continue
-        due = timezone.localtime(case.answer_due, statutory.SHANGHAI)
-        message = _("Bargaining request “%(title)s” must be answered by %(due)s.") % {
-            "title": case.title,
-            "due": due.strftime("%Y-%m-%d %H:%M"),
-        }
-        people = {rep.user for rep in case.representatives.filter(active=True)}
-        people |= set(case.union.staff.all())
-        for person in people:
-            phone = getattr(getattr(person, "phone_number", None), "phone", "")
-            if phone:
-                send_sms(phone, message)
-                sent += 1
-        with transaction.atomic():
-            locked = _lock(case)
-            locked.reminded_at = now
-            locked.save(update_fields=["reminded_at"])
-            event_append(
-                case=locked,
-                kind="request.reminder",
-                payload={"answer_due": case.answer_due.isoformat(), "overdue": due < now},
-            )
-    return sent
-
-
-# --- representatives and agenda ------------------------------------------------------------
-
-
-def representatives_set(
-    *, case: Case, side: str, users: list, chief, by, recorder=None
-) -> list[str]:
-    """Name one side's representatives (at least 3, one chief). Returns warnings.
-
-    Staff of the case's union enter both sides (the employer notifies its names in writing).
-    """
-    if side not in Side.values:
-        raise DomainError("invalid_side", _("Unknown side."), field="side")
-    users = list(dict.fromkeys(users))
-    if len(users) < MIN_REPRESENTATIVES:
-        raise DomainError(
-            "too_few_representatives",
-            _("Each side needs at least %(n)d representatives.") % {"n": MIN_REPRESENTATIVES},
-            field="users",
-        )
-    if chief not in users:
-        raise DomainError("chief_not_representative", _("The chief must be one of them."))
-    warnings = []
-    with transaction.atomic():
-        case = _lock(case)
-        if not _can_manage(by, case):
-            raise NotAllowed(_("Only staff of the union may name representatives."))
-        if case.status not in (CaseStatus.REQUESTED, CaseStatus.ACTIVE, CaseStatus.SUSPENDED):
-            raise Conflict("case_status", _("Representatives can no longer be changed."))
-        other_ids = set(
-            case.representatives.filter(active=True, side=OTHER[Side(side)]).values_list(
-                "user_id", flat=True
-            )
-        )
-        if other_ids & {u.pk for u in users}:
-            raise DomainError(
-                "both_sides", _("Nobody may represent both sides."), field="users", status=409
-            )
-        if recorder is not None and recorder.pk in {u.pk for u in users} | other_ids:
-            raise DomainError(
-                "recorder_is_representative", _("The recorder is not a representative.")
-            )
-        current = {r.user_id: r for r in case.representatives.filter(active=True, side=side)}
-        wanted = {u.pk: u for u in users}
-        now = timezone.now()
-        removed = [uid for uid in current if uid not in wanted]
-        Representative.objects.filter(pk__in=[current[uid].pk for uid in removed]).update(
-            active=False, removed_at=now
-        )
-        # Demote the chief first so the one-chief constraint holds at every step.
-        Representative.objects.filter(
-            case=case, side=side, active=True, role=RepresentativeRole.CHIEF
-        ).exclude(user=chief).update(role=RepresentativeRole.MEMBER)
-        for uid, user in wanted.items():
-            role = RepresentativeRole.CHIEF if user == chief else RepresentativeRole.MEMBER
-            if uid in current:
-                if current[uid].role != role:
-                    Representative.objects.filter(pk=current[uid].pk).update(role=role)
-            else:
-                Representative.objects.create(case=case, side=side, user=user, role=role)
-        if recorder is not None:
-            case.recorder = recorder
-            case.save(update_fields=["recorder"])
-        if side == Side.UNION and case.union.chair_id and case.union.chair_id != chief.pk:
-            warnings.append("chief_not_chair")
-        counts = {s: case.representatives.filter(active=True, side=s).count() for s in Side.values}
-        if (
-            counts[Side.UNION]
-            and counts[Side.EMPLOYER]
-            and counts[Side.UNION] != counts[Side.EMPLOYER]
-        ):
-            warnings.append("unequal_sides")
-        event_append(
-            case=case,
-            kind="representatives.changed",
-            actor=by,
-            payload={
-                "side": side,
-                "added": [
-                    u.get_full_name() or u.username
-                    for uid, u in wanted.items()
-                    if uid not in current
-                ],
-                "removed": [
-                    current[uid].user.get_full_name() or current[uid].user.username
-                    for uid in removed
-                ],
-                "chief": chief.get_full_name() or chief.username,
-                "warnings": warnings,
-            },
-        )
-    return warnings
-
-
-def case_team_problems(case: Case) -> list[str]:
-    """Why the teams are not yet valid for a meeting (empty when they are)."""
-    problems = []
-    counts = {s: case.representatives.filter(active=True, side=s).count() for s in Side.values}
-    for side in Side.values:
-        if counts[side] < MIN_REPRESENTATIVES:
-            problems.append("too_few_representatives")
-        if not case.representatives.filter(active=True, side=side, role="chief").exists():
-            problems.append("no_chief")
-    if counts[Side.UNION] != counts[Side.EMPLOYER]:
-        problems.append("unequal_sides")
-    return sorted(set(problems))
-
-
-def case_team_warnings(case: Case) -> list[str]:
-    """Allowed but unusual: the union's chief is not the union chair."""
-    chief = case.chief(Side.UNION)
-    if chief is not None and case.union.chair_id and case.union.chair_id != chief.pk:
-        return ["chief_not_chair"]
-    return []
-
-
-def item_add(
-    *,
-    case: Case,
-    by,
-    topic: str,
-    title: str,
-    value_kind: str,
-    unit: str = "",
-    statutory_check: str = "",
-    expected_per_hour: Decimal | None = None,
-    throughput_sample: list | None = None,
-) -> AgendaItem:
-    """Put an item on the agenda (union staff, or a chief while the case is not agreed)."""
-    from bargaining.models import StatutoryCheck, Topic
-
-    if topic not in Topic.values:
-        raise DomainError("invalid_topic", _("Unknown topic."), field="topic")
-    if value_kind not in ValueKind.values:
-        raise DomainError("invalid_kind", _("Unknown kind of value."), field="value_kind")
-    if statutory_check not in StatutoryCheck.values:
-        raise DomainError("invalid_check", _("Unknown statutory check."), field="statutory_check")
-    if not title.strip():
-        raise DomainError("invalid", _("A title is required."), field="title")
-    with transaction.atomic():
-        case = _lock(case)
-        viewer = case_viewer(user=by, case=case)
-        if not (viewer.is_chief or _can_manage(by, case)):
-            raise NotAllowed(_("Only a chief or the union's staff may add items."))
-        _require_status(case, CaseStatus.REQUESTED, CaseStatus.ACTIVE, CaseStatus.SUSPENDED)
-        item = AgendaItem.objects.create(
-            case=case,
-            topic=topic,
-            title=title.strip(),
-            value_kind=value_kind,
-            unit=unit.strip(),
-            statutory_check=statutory_check,
-            expected_per_hour=expected_per_hour,
-            throughput_sample=[str(v) for v in (throughput_sample or [])],
-            position=case.items.count() + 1,
-        )
-        event_append(
-            case=case,
-            kind="item.added",
-            actor=by,
-            payload={
-                "item": item.pk,
-                "topic": topic,
-                "title": item.title,
-                "unit": item.unit,
-                "value_kind": value_kind,
-            },
-        )
-    return item
-
-
-def item_set_throughput(*, item: AgendaItem, by, csv_text: str) -> int:
-    """Replace the anonymised throughput sample of a quota item from CSV (union staff)."""
-    if not _can_manage(by, item.case):
-        raise NotAllowed(_("Only the union's staff may upload throughput data."))
-    try:
-        values = statutory.parse_throughput_csv(csv_text)
-    except ValueError:
-        raise DomainError("invalid_csv", _("Throughput must be non-negative numbers.")) from None
-    if not values:
-        raise DomainError("invalid_csv", _("The file holds no throughput figures."))
-    with transaction.atomic():
-        AgendaItem.objects.filter(pk=item.pk).update(throughput_sample=[str(v) for v in values])
-    item.throughput_sample = [str(v) for v in values]
-    return len(values)
+def item_bound(*, item: AgendaItem, case: Case) -> statutory.Bound | None:
+    """The legal bound of an item in its unit (for warnings while typing and the chart)."""
+    if not item.statutory_check:
+        return None
+    return statutory.bound_for(item.statutory_check, item_floors(item, case))
 
 
 # --- rounds --------------------------------------------------------------------------------
@@ -569,7 +296,11 @@ def round_close(*, case: Case, by, client_id: str = "") -> CommandResult:
 
 
 def _findings_payload(findings) -> list[dict]:
-    return [f.as_dict() for f in findings]
+    """Findings as stored and sent: with the sentence (``detail``) and the cited article."""
+    return [
+        {**f.as_dict(), "detail": finding_text(f.as_dict()), **source_dict(f.source)}
+        for f in findings
+    ]
 
 
 def _mark_tentative(
@@ -736,7 +467,7 @@ def item_reopen(*, case: Case, by, item_id, client_id: str = "") -> CommandResul
 
 def chat_send(*, case: Case, by, room: str, text: str, client_id: str = "") -> CommandResult:
     """A chat line at the table (everyone) or in the sender's side caucus (that side only)."""
-    text = (text or "").strip() if isinstance(text, str) else None
+    text = clean_text(text).strip() if isinstance(text, str) else None
     if not text:
         raise DomainError("invalid_text", _("The message is empty."), field="text")
     if len(text) > MAX_CHAT_LENGTH:
@@ -862,9 +593,3 @@ def case_confirm_agreement(*, case: Case, by, client_id: str = "") -> CommandRes
         )
 
     return _run(case=case, user=by, client_id=client_id, body=body)
-
-
-def minimum_wage_region_codes() -> list[str]:
-    from bargaining.models import MinimumWage
-
-    return list(MinimumWage.objects.values_list("region_code", flat=True).distinct())

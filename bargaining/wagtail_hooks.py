@@ -5,10 +5,10 @@ Everything is scoped to the unions the user runs, and every change goes through 
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -18,17 +18,19 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from bargaining import services
-from bargaining.models import AgendaItem, Case, CaseStatus, MinimumWage, Side
-from unionhome import roles
-from unionhome.errors import DomainError
-from unionhome.models import Union
+from bargaining import case_edits, case_setup
+from bargaining.models import AgendaItem, Case, CaseStatus, HolidayOverride, MinimumWage, Side
+from unionhome.core import roles
+from unionhome.core.admin_forms import ServiceErrorViewMixin
+from unionhome.core.admin_scope import (
+    UnionScopedFormMixin,
+    UnionScopedViewMixin,
+    UnionScopedViewSetMixin,
+    scope_to_unions,
+)
+from unionhome.core.errors import DomainError
 
 MAX_CSV_BYTES = 1024 * 1024
-
-
-def _union_ids(user) -> set[int]:
-    return roles.staffed_union_ids(user)
 
 
 def _people():
@@ -46,7 +48,7 @@ def _people():
     )
 
 
-class CaseAdminForm(WagtailAdminModelForm):
+class CaseAdminForm(UnionScopedFormMixin, WagtailAdminModelForm):
     union_representatives = forms.ModelMultipleChoiceField(
         queryset=get_user_model().objects.none(),
         required=False,
@@ -58,7 +60,7 @@ class CaseAdminForm(WagtailAdminModelForm):
         queryset=get_user_model().objects.none(),
         required=False,
         label=_("Union chief representative"),
-        help_text=_("Normally the union chair."),
+        help_text=_("The union chair, or someone the chair delegates in writing (art. 20)."),
     )
     employer_representatives = forms.ModelMultipleChoiceField(
         queryset=get_user_model().objects.none(),
@@ -68,6 +70,20 @@ class CaseAdminForm(WagtailAdminModelForm):
     )
     employer_chief = forms.ModelChoiceField(
         queryset=get_user_model().objects.none(), required=False, label=_("Employer chief")
+    )
+    # Collective Contract Provisions arts. 20-21: a chief who is not the union chair / the
+    # employer's legal representative acts on a written delegation, recorded here.
+    union_delegation = forms.CharField(
+        required=False,
+        max_length=200,
+        label=_("Union chief's written delegation (reference)"),
+        help_text=_("Required when the chief is not the union chair (art. 20)."),
+    )
+    employer_delegation = forms.CharField(
+        required=False,
+        max_length=200,
+        label=_("Employer chief's written delegation (reference)"),
+        help_text=_("Required when the chief is not the legal representative (art. 21)."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -82,8 +98,6 @@ class CaseAdminForm(WagtailAdminModelForm):
             self.fields[name].queryset = people
         if "recorder" in self.fields:
             self.fields["recorder"].queryset = people
-        if "union" in self.fields and self.for_user is not None:
-            self.fields["union"].queryset = Union.objects.filter(pk__in=_union_ids(self.for_user))
         if self.instance.pk:
             for side in Side.values:
                 reps = self.instance.representatives.filter(active=True, side=side)
@@ -95,34 +109,11 @@ class CaseAdminForm(WagtailAdminModelForm):
                 if name in self.fields:
                     self.fields[name].disabled = True
 
-    def clean_union(self):
-        union = self.cleaned_data["union"]
-        if self.for_user is not None and union.pk not in _union_ids(self.for_user):
-            raise forms.ValidationError(_("You do not run this union."))
-        return union
-
-    def clean(self):
-        cleaned = super().clean()
-        for side in Side.values:
-            users = list(cleaned.get(f"{side}_representatives") or [])
-            chief = cleaned.get(f"{side}_chief")
-            if users and chief not in users:
-                self.add_error(f"{side}_chief", _("The chief must be one of the representatives."))
-            if users and len(users) < services.MIN_REPRESENTATIVES:
-                self.add_error(
-                    f"{side}_representatives", _("Each side needs at least 3 representatives.")
-                )
-        union_ids = {u.pk for u in cleaned.get("union_representatives") or []}
-        employer_ids = {u.pk for u in cleaned.get("employer_representatives") or []}
-        if union_ids & employer_ids:
-            raise forms.ValidationError(_("Nobody may represent both sides."))
-        return cleaned
-
     @transaction.atomic
     def save(self, commit=True):
         data = self.cleaned_data
         if self.instance.pk is None:
-            case = services.case_request(
+            case = case_setup.case_request(
                 union=data["union"],
                 employer=data["employer"],
                 employer_kind=data.get("employer_kind") or "platform",
@@ -130,12 +121,16 @@ class CaseAdminForm(WagtailAdminModelForm):
                 request_text=data["request_text"],
                 requested_by_side=data.get("requested_by_side") or Side.UNION,
                 region_code=data.get("region_code") or "",
+                employer_legal_representative=data.get("employer_legal_representative") or "",
                 by=self.for_user,
             )
-            self.instance = case
         else:
-            case = super().save(commit=commit)
+            case = self.instance
+        # The team rules (CCP arts. 19-24) live in case_setup.teams_set alone: a refusal
+        # comes back as a DomainError, shown as a form error (ServiceErrorViewMixin). Both
+        # sides go in one call, so they are checked as they will be and saved together.
         try:
+            teams = {}
             for side in Side.values:
                 users = list(data.get(f"{side}_representatives") or [])
                 current = set(
@@ -148,43 +143,52 @@ class CaseAdminForm(WagtailAdminModelForm):
                     chief is not None and case.chief(side) != chief
                 )
                 if users and changed:
-                    services.representatives_set(
-                        case=case, side=side, users=users, chief=chief, by=self.for_user
+                    reference = (data.get(f"{side}_delegation") or "").strip()
+                    teams[side] = case_setup.Team(
+                        users=users,
+                        chief=chief,
+                        delegation={"reference": reference} if reference else None,
                     )
+            if teams:
+                case_setup.teams_set(case=case, teams=teams, by=self.for_user)
+            # After the teams, so the recorder is checked against the new representatives.
+            # A new case took its details from case_request: the recorder and English names are left.
+            editable = (
+                ("recorder", "title_en", "employer_en")
+                if self.instance.pk is None
+                else case_edits.CASE_EDITABLE
+            )
+            case = case_edits.case_update(
+                case=case,
+                by=self.for_user,
+                data={
+                    name: data.get(name)
+                    for name in editable
+                    if name in self.fields and not self.fields[name].disabled
+                },
+            )
         except DomainError as err:
-            # Shown as a form error by the view (see CaseCreateView/CaseEditView).
-            raise forms.ValidationError(err.detail) from err
+            raise forms.ValidationError(err.detail, code=err.code) from err
+        self.instance = case
         return case
 
 
 Case.base_form_class = CaseAdminForm
 
 
-class ScopedObjectMixin:
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        union_id = obj.union_id if hasattr(obj, "union_id") else obj.case.union_id
-        if union_id not in _union_ids(self.request.user):
-            raise PermissionDenied
-        return obj
+class ScopedObjectMixin(UnionScopedViewMixin):
+    union_path = "union"
 
 
-class DomainErrorFormMixin:
-    """A service refusal on save becomes a form error instead of a crash."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except forms.ValidationError as err:
-            form.add_error(None, err)
-            return self.form_invalid(form)
+class ItemScopedObjectMixin(UnionScopedViewMixin):
+    union_path = "case__union"
 
 
-class CaseCreateView(DomainErrorFormMixin, snippet_views.CreateView):
+class CaseCreateView(ServiceErrorViewMixin, snippet_views.CreateView):
     pass
 
 
-class CaseEditView(DomainErrorFormMixin, ScopedObjectMixin, snippet_views.EditView):
+class CaseEditView(ServiceErrorViewMixin, ScopedObjectMixin, snippet_views.EditView):
     pass
 
 
@@ -193,6 +197,14 @@ class ScopedHistoryView(ScopedObjectMixin, snippet_views.HistoryView):
 
 
 class ScopedUsageView(ScopedObjectMixin, snippet_views.UsageView):
+    pass
+
+
+class ItemHistoryView(ItemScopedObjectMixin, snippet_views.HistoryView):
+    pass
+
+
+class ItemUsageView(ItemScopedObjectMixin, snippet_views.UsageView):
     pass
 
 
@@ -209,13 +221,11 @@ def _room_link(case: Case):
 def _answer_due(case: Case):
     if case.status != CaseStatus.REQUESTED or not case.answer_due:
         return ""
-    from django.utils import timezone
-
     local = timezone.localtime(case.answer_due)
     return local.strftime("%Y-%m-%d %H:%M")
 
 
-class CaseViewSet(SnippetViewSet):
+class CaseViewSet(UnionScopedViewSetMixin, SnippetViewSet):
     model = Case
     icon = "group"
     menu_label = _("Bargaining cases")
@@ -237,26 +247,36 @@ class CaseViewSet(SnippetViewSet):
     search_fields = ["title", "employer"]
     panels = [
         FieldPanel("union"),
-        FieldPanel("title"),
-        FieldRowPanel([FieldPanel("employer"), FieldPanel("employer_kind")]),
+        FieldRowPanel([FieldPanel("title"), FieldPanel("title_en")]),
+        FieldRowPanel([FieldPanel("employer"), FieldPanel("employer_en")]),
+        FieldPanel("employer_kind"),
         FieldPanel("region_code"),
         MultiFieldPanel(
             [FieldPanel("requested_by_side"), FieldPanel("request_text")],
             heading=_("Written bargaining request"),
         ),
         MultiFieldPanel(
-            [FieldPanel("union_representatives"), FieldPanel("union_chief")],
+            [
+                FieldPanel("union_representatives"),
+                FieldPanel("union_chief"),
+                FieldPanel("union_delegation"),
+            ],
             heading=_("Union side"),
         ),
         MultiFieldPanel(
-            [FieldPanel("employer_representatives"), FieldPanel("employer_chief")],
+            [
+                FieldPanel("employer_legal_representative"),
+                FieldPanel("employer_representatives"),
+                FieldPanel("employer_chief"),
+                FieldPanel("employer_delegation"),
+            ],
             heading=_("Employer side"),
         ),
         FieldPanel("recorder"),
     ]
 
     def get_queryset(self, request):
-        return Case.objects.filter(union_id__in=_union_ids(request.user)).select_related("union")
+        return super().get_queryset(request).select_related("union")
 
 
 class AgendaItemForm(WagtailAdminModelForm):
@@ -271,15 +291,19 @@ class AgendaItemForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "case" in self.fields and self.for_user is not None:
-            self.fields["case"].queryset = Case.objects.filter(
-                union_id__in=_union_ids(self.for_user)
-            )
+            self.fields["case"].queryset = scope_to_unions(Case.objects.all(), self.for_user)
+        if "covers" in self.fields:
+            # Optional in the form: most items cover every worker (the model's default).
+            self.fields["covers"].required = False
         if self.instance.pk:
             self.fields["case"].disabled = True
             if self.instance.offers.exists():
                 # Offers were made in this kind of value: it cannot change under them.
                 for name in ("value_kind", "unit"):
                     self.fields[name].disabled = True
+
+    def clean_covers(self):
+        return self.cleaned_data.get("covers") or "all"
 
     def clean_throughput_csv(self):
         upload = self.cleaned_data.get("throughput_csv")
@@ -297,46 +321,55 @@ class AgendaItemForm(WagtailAdminModelForm):
         data = self.cleaned_data
         try:
             if self.instance.pk is None:
-                item = services.item_add(
+                item = case_setup.item_add(
                     case=data["case"],
                     by=self.for_user,
                     topic=data["topic"],
                     title=data["title"],
+                    title_en=data.get("title_en") or "",
                     value_kind=data["value_kind"],
                     unit=data.get("unit") or "",
+                    unit_en=data.get("unit_en") or "",
                     statutory_check=data.get("statutory_check") or "",
                     expected_per_hour=data.get("expected_per_hour"),
+                    covers=data.get("covers") or "all",
+                    break_after_hours=data.get("break_after_hours"),
+                    compensatory_rest=bool(data.get("compensatory_rest")),
+                    description=data.get("description") or "",
+                    position=data.get("position"),
                 )
-                fields = ["description"]
-                item.description = data.get("description") or ""
-                if data.get("position"):
-                    item.position = data["position"]
-                    fields.append("position")
-                item.save(update_fields=fields)
-                self.instance = item
             else:
-                item = super().save(commit=commit)
+                item = case_edits.item_update(
+                    item=self.instance,
+                    by=self.for_user,
+                    data={
+                        name: data[name]
+                        for name in case_edits.ITEM_EDITABLE
+                        if name in data and not self.fields[name].disabled
+                    },
+                )
             if data.get("throughput_csv"):
-                services.item_set_throughput(
+                case_setup.item_set_throughput(
                     item=item, by=self.for_user, csv_text=data["throughput_csv"]
                 )
         except DomainError as err:
-            raise forms.ValidationError(err.detail) from err
+            raise forms.ValidationError(err.detail, code=err.code) from err
+        self.instance = item
         return item
 
 
 AgendaItem.base_form_class = AgendaItemForm
 
 
-class ItemCreateView(DomainErrorFormMixin, snippet_views.CreateView):
+class ItemCreateView(ServiceErrorViewMixin, snippet_views.CreateView):
     pass
 
 
-class ItemEditView(DomainErrorFormMixin, ScopedObjectMixin, snippet_views.EditView):
+class ItemEditView(ServiceErrorViewMixin, ItemScopedObjectMixin, snippet_views.EditView):
     pass
 
 
-class AgendaItemViewSet(SnippetViewSet):
+class AgendaItemViewSet(UnionScopedViewSetMixin, SnippetViewSet):
     model = AgendaItem
     icon = "list-ul"
     menu_label = _("Agenda items")
@@ -344,21 +377,25 @@ class AgendaItemViewSet(SnippetViewSet):
     delete_view_enabled = False
     add_view_class = ItemCreateView
     edit_view_class = ItemEditView
-    history_view_class = ScopedHistoryView
-    usage_view_class = ScopedUsageView
+    history_view_class = ItemHistoryView
+    usage_view_class = ItemUsageView
     list_display = ["title", "case", "topic", "value_kind", "unit", "status"]
     list_filter = ["topic", "status"]
     search_fields = ["title"]
     panels = [
         FieldPanel("case"),
         FieldPanel("topic"),
-        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("title"), FieldPanel("title_en")]),
         FieldPanel("description"),
-        FieldRowPanel([FieldPanel("value_kind"), FieldPanel("unit")]),
+        FieldRowPanel([FieldPanel("value_kind"), FieldPanel("unit"), FieldPanel("unit_en")]),
+        FieldPanel("agreed_value_en"),
         MultiFieldPanel(
             [
                 FieldPanel("statutory_check"),
+                FieldPanel("covers"),
                 FieldPanel("expected_per_hour"),
+                FieldPanel("break_after_hours"),
+                FieldPanel("compensatory_rest"),
                 FieldPanel("throughput_csv"),
             ],
             heading=_("Legal floor"),
@@ -366,10 +403,10 @@ class AgendaItemViewSet(SnippetViewSet):
         FieldPanel("position"),
     ]
 
+    union_path = "case__union"
+
     def get_queryset(self, request):
-        return AgendaItem.objects.filter(
-            case__union_id__in=_union_ids(request.user)
-        ).select_related("case")
+        return super().get_queryset(request).select_related("case")
 
 
 class MinimumWageViewSet(SnippetViewSet):
@@ -389,8 +426,25 @@ class MinimumWageViewSet(SnippetViewSet):
     ]
 
 
+class HolidayOverrideViewSet(SnippetViewSet):
+    """The official calendar comes from the chinese-calendar package; staff add a new year's
+    arrangement (or a correction) here. Public figures: federation staff edit them."""
+
+    model = HolidayOverride
+    icon = "date"
+    menu_label = _("Holiday calendar")
+    copy_view_enabled = False
+    list_display = ["day", "kind", "name", "statutory", "source"]
+    list_filter = ["kind", "statutory"]
+    panels = [
+        FieldRowPanel([FieldPanel("day"), FieldPanel("kind")]),
+        FieldRowPanel([FieldPanel("name"), FieldPanel("statutory")]),
+        FieldPanel("source"),
+    ]
+
+
 class BargainingGroup(SnippetViewSetGroup):
-    items = (CaseViewSet, AgendaItemViewSet, MinimumWageViewSet)
+    items = (CaseViewSet, AgendaItemViewSet, MinimumWageViewSet, HolidayOverrideViewSet)
     menu_icon = "group"
     menu_label = _("Collective bargaining")
     menu_order = 260

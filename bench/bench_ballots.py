@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionhome.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionhome.config.settings")
 
 BARE_SQL_MARKS = """
 SELECT option_id, COUNT(*) FROM ballots_ballotmark WHERE ballot_id = %s GROUP BY option_id
@@ -55,7 +55,7 @@ def make_ballot(votes: int):
         BallotPaper,
         BallotParticipation,
     )
-    from unionhome.models import Union
+    from unionhome.membership.models import Union
 
     now = timezone.now()
     union = Union.objects.create(name="基准测试工会", kind="industry")

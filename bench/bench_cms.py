@@ -37,7 +37,8 @@ def _env(var_dir: Path, static_dir: Path, cache: str) -> dict:
         BENCH_STATIC_DIR=str(static_dir),
         BENCH_CACHE=cache,
     )
-    env.pop("DATABASE_URL", None)
+    for name in ("DATABASE_URL", "REDIS_URL", "TESTING", "TEST_DB_NAME"):
+        env.pop(name, None)
     return env
 
 
@@ -54,28 +55,36 @@ def _prepare_database(var_dir: Path, static_dir: Path) -> None:
         )
 
 
-def _wait_for_port(port: int, timeout: float = 30.0) -> None:
+def _wait_for_port(port: int, server: subprocess.Popen, log: Path, timeout: float = 180.0) -> None:
+    # A loaded 2-core machine can take well over 30 s to import Django, Wagtail and the apps.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(
+                f"Daphne exited ({server.returncode}):\n{log.read_text(errors='replace')[-3000:]}"
+            )
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError(f"Daphne did not start on port {port}")
+    raise RuntimeError(f"Daphne did not start on port {port} within {timeout:.0f} s")
 
 
-def _get(connection: http.client.HTTPConnection, path: str) -> bytes:
+def _get(connection: http.client.HTTPConnection, path: str, hits: list | None = None) -> bytes:
     connection.request("GET", path)
     response = connection.getresponse()
     body = response.read()
     if response.status != 200:
         raise RuntimeError(f"{path}: HTTP {response.status}")
+    if hits is not None:
+        hits.append(response.getheader("X-Page-Cache") == "hit")
     return body
 
 
-def _rps(path: str, requests: int, concurrency: int) -> float:
-    """Requests per second for ``requests`` GETs of ``path`` over ``concurrency`` connections."""
+def _rps(path: str, requests: int, concurrency: int, hits: list | None = None) -> float:
+    """Requests per second for ``requests`` GETs of ``path`` over ``concurrency`` connections
+    (``hits`` collects, per response, whether the page cache answered it)."""
     per_worker = max(1, requests // concurrency)
     errors: list[Exception] = []
 
@@ -83,7 +92,7 @@ def _rps(path: str, requests: int, concurrency: int) -> float:
         connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         try:
             for _ in range(per_worker):
-                _get(connection, path)
+                _get(connection, path, hits)
         except Exception as error:  # noqa: BLE001 - reported after the run
             errors.append(error)
         finally:
@@ -103,15 +112,17 @@ def _rps(path: str, requests: int, concurrency: int) -> float:
 
 def _run_server(var_dir: Path, static_dir: Path, cache: str, requests: int, concurrency: int):
     daphne = Path(sys.executable).with_name("daphne")
-    server = subprocess.Popen(
-        [str(daphne), "-b", "127.0.0.1", "-p", str(PORT), "unionhome.asgi:application"],
-        cwd=ROOT,
-        env=_env(var_dir, static_dir, cache),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = static_dir.parent / f"daphne-{cache}.log"
+    with open(log, "wb") as err:
+        server = subprocess.Popen(
+            [str(daphne), "-b", "127.0.0.1", "-p", str(PORT), "unionhome.config.asgi:application"],
+            cwd=ROOT,
+            env=_env(var_dir, static_dir, cache),
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
     try:
-        _wait_for_port(PORT)
+        _wait_for_port(PORT, server, log)
         rows = []
         for name, path in PAGES.items():
             connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
@@ -120,13 +131,18 @@ def _run_server(var_dir: Path, static_dir: Path, cache: str, requests: int, conc
             (static_dir / f"{name}.html").write_bytes(body)
             baseline_path = f"/_bench/static/{name}/"
             _rps(baseline_path, concurrency * 5, concurrency)  # warm-up
-            page = _rps(path, requests, concurrency)
+            hits: list[bool] = []
+            page = _rps(path, requests, concurrency, hits)
             baseline = _rps(baseline_path, requests, concurrency)
-            rows.append((cache, name, len(body), page, baseline))
+            rows.append((cache, name, len(body), page, baseline, sum(hits) / max(len(hits), 1)))
         return rows
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -145,12 +161,14 @@ def main(argv: list[str] | None = None) -> None:
             rows += _run_server(var_dir, static_dir, cache, requests, concurrency)
     print(f"{requests} requests, {concurrency} connections, one Daphne process")
     print(
-        f"{'cache':<6} {'page':<6} {'bytes':>7} {'page rps':>9} {'baseline rps':>13} {'ratio':>6}"
+        f"{'cache':<6} {'page':<6} {'bytes':>7} {'page rps':>9} {'baseline rps':>13}"
+        f" {'page/baseline':>14} {'cache hits':>11}"
     )
-    for cache, name, size, page, baseline in rows:
+    for cache, name, size, page, baseline, hit_share in rows:
         label = "cold" if cache == "dummy" else "warm"
         print(
-            f"{label:<6} {name:<6} {size:>7} {page:>9.1f} {baseline:>13.1f} {baseline / page:>6.1f}x"
+            f"{label:<6} {name:<6} {size:>7} {page:>9.1f} {baseline:>13.1f}"
+            f" {page / baseline:>13.2f}x {hit_share:>10.0%}"
         )
 
 

@@ -28,7 +28,7 @@ import uuid
 
 import django
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionhome.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionhome.config.settings")
 django.setup()
 
 from channels.layers import InMemoryChannelLayer  # noqa: E402

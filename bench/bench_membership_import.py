@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionhome.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionhome.config.settings")
 
 
 class Rollback(Exception):
@@ -25,7 +25,7 @@ class Rollback(Exception):
 
 
 def make_csv(rows: int, offset: int, area: str = "310115") -> bytes:
-    from unionhome.idcard import make_id_number
+    from unionhome.core.idcard import make_id_number
 
     lines = ["full_name,phone,id_number,worker_type,occupation,platform,city,since"]
     start = dt.date(1970, 1, 1)
@@ -45,8 +45,8 @@ def baseline_row_by_row(union, actor, data: bytes) -> int:
     """Naive import: every row validated, then saved with its own INSERTs."""
     from django.contrib.auth import get_user_model
 
-    from unionhome.imports import RowProblem, check_row, read_table
-    from unionhome.models import Membership, PhoneNumber
+    from unionhome.membership.imports import RowProblem, check_row, read_table
+    from unionhome.membership.models import Membership, PhoneNumber
 
     User = get_user_model()
     today = dt.date.today()
@@ -83,9 +83,9 @@ def main(rows: int = 10_000, baseline_rows: int = 2_000) -> dict:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from unionhome import services
-    from unionhome.demo import ensure_user
-    from unionhome.models import Union, UnionStaff
+    from unionhome.core.demo import ensure_user
+    from unionhome.membership import member_import
+    from unionhome.membership.models import Union, UnionStaff
 
     call_command("migrate", verbosity=0)
     result = {}
@@ -102,12 +102,12 @@ def main(rows: int = 10_000, baseline_rows: int = 2_000) -> dict:
 
             data = make_csv(rows, offset=60_000_000)
             started = time.perf_counter()
-            job = services.member_import_create(
+            job = member_import.member_import_create(
                 union=union, actor=actor, upload=SimpleUploadedFile("bench.csv", data)
             )
             if job.status == "queued":
                 # Big files go to the task queue; run it here to time the work itself.
-                job = services.member_import_run(job=job)
+                job = member_import.member_import_run(job=job)
             seconds = time.perf_counter() - started
             result = {
                 "database": connection.vendor,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionhome.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionhome.config.settings")
 
 
 class Rollback(Exception):
@@ -55,8 +55,8 @@ def make_data(volunteers: int, first_day: dt.date):
     from django.contrib.auth import get_user_model
 
     from legalaid.models import AvailabilityWindow, Station, Volunteer
-    from legalaid.services import slots_materialise
-    from unionhome.models import Union
+    from legalaid.slot_supply import slots_materialise
+    from unionhome.membership.models import Union
 
     union = Union.objects.create(name="基准测试工会", kind="regional")
     stations = [

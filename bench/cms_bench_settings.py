@@ -3,7 +3,7 @@ cache off (the "cold" runs)."""
 
 import os
 
-from unionhome.settings import *  # noqa: F403
+from unionhome.config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.cms_bench_urls"
 DEBUG = True

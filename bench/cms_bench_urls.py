@@ -7,7 +7,7 @@ from pathlib import Path
 from django.http import Http404, HttpResponse
 from django.urls import path
 
-from unionhome.urls import urlpatterns as project_urlpatterns
+from unionhome.config.urls import urlpatterns as project_urlpatterns
 
 
 @functools.cache

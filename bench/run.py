@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionhome.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionhome.config.settings")
 
 
 def main(argv: list[str]) -> int:

@@ -8,4 +8,6 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Imported in ready() for its side effect (receivers that use models, loadable only
+        # once the registry is).
         from cms import signals  # noqa: F401

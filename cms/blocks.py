@@ -9,6 +9,7 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
 from cms.choices import LegalAidTopic
+from legalaid.selectors import stations_by_district
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -109,8 +110,6 @@ class StationListBlock(blocks.StructBlock):
         template = "cms/blocks/station_list.html"
 
     def get_context(self, value, parent_context=None):
-        from cms.selectors import stations_by_district
-
         context = super().get_context(value, parent_context=parent_context)
         context["districts"] = stations_by_district(district=value.get("district") or "")
         return context

@@ -45,15 +45,3 @@ GUIDE_TO_LEGALAID_TOPIC: dict[str, str] = {
     # Most disputes turn first on whether there is a labour relationship.
     GuideTopic.DISPUTES: LegalAidTopic.LABOUR_RELATIONSHIP,
 }
-
-
-class Amenity(models.TextChoices):
-    WATER = "water", _("Drinking water")
-    CHARGING = "charging", _("Phone and battery charging")
-    MICROWAVE = "microwave", _("Microwave")
-    TOILET = "toilet", _("Toilet")
-    SEATING = "seating", _("Seats to rest")
-    AIR_CONDITIONING = "air_conditioning", _("Air conditioning or heating")
-    FIRST_AID = "first_aid", _("First-aid kit")
-    WIFI = "wifi", _("Wi-Fi")
-    REPAIR = "repair", _("Tools for small repairs")

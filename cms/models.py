@@ -1,10 +1,9 @@
-"""Page models of the public union home site, and the rest-station snippet."""
+"""Page models of the public union home site (stations are ``legalaid.Station``)."""
 
 from __future__ import annotations
 
 import functools
 
-from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils import timezone
@@ -13,23 +12,22 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, TranslatableMixin
+from wagtail.models import Page
 from wagtail.search import index
 
 from cms import search as cms_search
 from cms.blocks import BodyBlock
 from cms.choices import (
     GUIDE_TO_LEGALAID_TOPIC,
-    Amenity,
     BargainingTopic,
     GuideTopic,
     LegalAidTopic,
 )
+from unionhome.membership.home import member_todo
 
 # Anonymous visitors may keep a page this long (seconds). Short, so edits show up soon.
 PAGE_MAX_AGE = 300
@@ -80,6 +78,7 @@ class SitePage(Page):
         abstract = True
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: cms.selectors reads these page models (a real import cycle).
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
@@ -177,11 +176,19 @@ class HomePage(SitePage):
         return super().searchable_text_parts() + [self.hero_title, self.hero_text]
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: cms.selectors reads these page models (a real import cycle).
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
         # Callables: the template calls them only when its fragment cache is cold.
-        context["entry_points"] = functools.partial(selectors.home_entry_points, home=self)
+        # A signed-in person's home starts with what is waiting for them; a member is not
+        # asked to join again.
+        user = getattr(request, "user", None)
+        todo = member_todo(user=user) if user is not None and user.is_authenticated else None
+        context["todo"] = todo
+        context["entry_points"] = functools.partial(
+            selectors.home_entry_points, home=self, member=bool(todo and todo.is_member)
+        )
         context["latest_news"] = functools.partial(
             selectors.news_latest, locale=self.locale, limit=3
         )
@@ -194,7 +201,10 @@ class HomePage(SitePage):
 # --- Standard -------------------------------------------------------------------------------
 
 
-class StandardPage(SitePage):
+class TextPage(SitePage):
+    """A page of text: an introduction and a body, both searched and shared. Standard pages,
+    news items and legal guides are text pages with a few fields of their own."""
+
     intro = intro_field()
     body = body_field()
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
@@ -204,7 +214,7 @@ class StandardPage(SitePage):
     ]
 
     class Meta:
-        verbose_name = _("standard page")
+        abstract = True
 
     def searchable_text_parts(self):
         return super().searchable_text_parts() + [self.intro, _body_text(self)]
@@ -213,13 +223,26 @@ class StandardPage(SitePage):
         return self.search_description or self.intro
 
 
-# --- News -----------------------------------------------------------------------------------
+class StandardPage(TextPage):
+    class Meta:
+        verbose_name = _("standard page")
 
 
-class NewsIndexPage(SitePage):
+class IndexPage(SitePage):
+    """An introduction above a list of child pages that ``get_context`` reads."""
+
     intro = models.TextField(_("introduction"), blank=True, max_length=600)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    class Meta:
+        abstract = True
+
+
+# --- News -----------------------------------------------------------------------------------
+
+
+class NewsIndexPage(IndexPage):
     subpage_types = ["cms.NewsPage"]
     per_page = 10
     # The listing depends on ?page= and ?tag=; its queries are few and fixed instead.
@@ -229,6 +252,7 @@ class NewsIndexPage(SitePage):
         verbose_name = _("news index")
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: cms.selectors reads these page models (a real import cycle).
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
@@ -245,13 +269,18 @@ class NewsIndexPage(SitePage):
 
 class NewsPageTag(TaggedItemBase):
     content_object = ParentalKey(
-        "cms.NewsPage", related_name="tagged_items", on_delete=models.CASCADE
+        "cms.NewsPage",
+        related_name="tagged_items",
+        on_delete=models.CASCADE,
+        verbose_name=_("news page"),
     )
 
+    class Meta:
+        verbose_name = _("news page tag")
+        verbose_name_plural = _("news page tags")
 
-class NewsPage(SitePage):
-    intro = intro_field()
-    body = body_field()
+
+class NewsPage(TextPage):
     date = models.DateField(_("date"), default=timezone.localdate)
     listing_image = models.ForeignKey(
         "wagtailimages.Image",
@@ -269,11 +298,7 @@ class NewsPage(SitePage):
         FieldPanel("intro"),
         FieldPanel("body"),
     ]
-    search_fields = SitePage.search_fields + [
-        index.SearchField("intro"),
-        index.SearchField("body"),
-        index.FilterField("date"),
-    ]
+    search_fields = TextPage.search_fields + [index.FilterField("date")]
     parent_page_types = ["cms.NewsIndexPage"]
     subpage_types: list[str] = []
     og_type = "article"
@@ -281,26 +306,18 @@ class NewsPage(SitePage):
     class Meta:
         verbose_name = _("news item")
 
-    def searchable_text_parts(self):
-        return super().searchable_text_parts() + [self.intro, _body_text(self)]
-
-    def sharing_description(self):
-        return self.search_description or self.intro
-
 
 # --- Legal education ------------------------------------------------------------------------
 
 
-class LegalGuideIndexPage(SitePage):
-    intro = models.TextField(_("introduction"), blank=True, max_length=600)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+class LegalGuideIndexPage(IndexPage):
     subpage_types = ["cms.LegalGuidePage"]
 
     class Meta:
         verbose_name = _("legal guide index")
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: cms.selectors reads these page models (a real import cycle).
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
@@ -308,9 +325,7 @@ class LegalGuideIndexPage(SitePage):
         return context
 
 
-class LegalGuidePage(SitePage):
-    intro = intro_field()
-    body = body_field()
+class LegalGuidePage(TextPage):
     topic = models.CharField(_("topic"), max_length=20, choices=GuideTopic.choices)
     bargaining_topic = models.CharField(
         _("bargaining topic"),
@@ -338,23 +353,13 @@ class LegalGuidePage(SitePage):
         FieldPanel("intro"),
         FieldPanel("body"),
     ]
-    search_fields = SitePage.search_fields + [
-        index.SearchField("intro"),
-        index.SearchField("body"),
-        index.FilterField("topic"),
-    ]
+    search_fields = TextPage.search_fields + [index.FilterField("topic")]
     parent_page_types = ["cms.LegalGuideIndexPage"]
     subpage_types: list[str] = []
     og_type = "article"
 
     class Meta:
         verbose_name = _("legal guide")
-
-    def searchable_text_parts(self):
-        return super().searchable_text_parts() + [self.intro, _body_text(self)]
-
-    def sharing_description(self):
-        return self.search_description or self.intro
 
     @property
     def booking_topic(self) -> str:
@@ -363,6 +368,7 @@ class LegalGuidePage(SitePage):
         )
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: cms.selectors reads these page models (a real import cycle).
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
@@ -374,116 +380,47 @@ class LegalGuidePage(SitePage):
 # --- Stations -------------------------------------------------------------------------------
 
 
-class RestStationForm(WagtailAdminModelForm):
-    amenities = forms.MultipleChoiceField(
-        label=_("Amenities"),
-        choices=Amenity.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+class DirectoryPage(TextPage):
+    """A page of text above a list the site builds itself: ``listing`` names the context
+    variable and the ``cms.selectors`` function that fills it (called lazily, so a cached
+    page does not query)."""
 
-
-class RestStation(TranslatableMixin, index.Indexed, models.Model):
-    """An outdoor workers' rest station ("warm home"): a place to rest, drink and charge."""
-
-    name = models.CharField(_("name"), max_length=120)
-    district = models.CharField(_("district"), max_length=100)
-    address = models.CharField(_("address"), max_length=300)
-    opening_hours = models.CharField(
-        _("opening hours"), max_length=200, blank=True, help_text=_("e.g. Daily 08:00–22:00")
-    )
-    amenities = models.JSONField(_("amenities"), default=list, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    base_form_class = RestStationForm
-    panels = [
-        FieldPanel("name"),
-        FieldRowPanel([FieldPanel("district"), FieldPanel("sort_order")]),
-        FieldPanel("address"),
-        FieldPanel("opening_hours"),
-        FieldPanel("amenities"),
-        FieldPanel("phone"),
-        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
-    ]
-    search_fields = [
-        index.SearchField("name"),
-        index.SearchField("address"),
-        index.AutocompleteField("name"),
-        index.FilterField("district"),
-    ]
-
-    class Meta(TranslatableMixin.Meta):
-        verbose_name = _("rest station")
-        verbose_name_plural = _("rest stations")
-        ordering = ["district", "sort_order", "name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
-                | models.Q(
-                    latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180
-                ),
-                name="cms_reststation_coordinates_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def amenity_labels(self) -> list[str]:
-        labels = dict(Amenity.choices)
-        return [str(labels[code]) for code in self.amenities or [] if code in labels]
-
-
-class StationIndexPage(SitePage):
-    intro = intro_field()
-    body = body_field()
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
-    search_fields = SitePage.search_fields + [index.SearchField("intro")]
+    listing: tuple[str, str] = ("", "")
 
     class Meta:
-        verbose_name = _("station index")
+        abstract = True
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: cms.selectors reads these page models (a real import cycle).
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["districts"] = functools.partial(selectors.stations_by_district)
+        name, selector = self.listing
+        context[name] = functools.partial(getattr(selectors, selector))
         return context
+
+
+class StationIndexPage(DirectoryPage):
+    listing = ("districts", "stations_by_district")
+
+    class Meta:
+        verbose_name = _("station index")
 
 
 # --- Unions ---------------------------------------------------------------------------------
 
 
-class UnionDirectoryPage(SitePage):
-    intro = intro_field()
-    body = body_field()
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
-    search_fields = SitePage.search_fields + [index.SearchField("intro")]
+class UnionDirectoryPage(DirectoryPage):
+    listing = ("unions", "unions_for_directory")
 
     class Meta:
         verbose_name = _("union directory")
-
-    def get_context(self, request, *args, **kwargs):
-        from cms import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        context["unions"] = functools.partial(selectors.unions_for_directory)
-        return context
 
 
 # --- Campaigns ------------------------------------------------------------------------------
 
 
-class CampaignPage(SitePage):
-    intro = intro_field()
-    body = body_field()
+class CampaignPage(TextPage):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     listing_image = models.ForeignKey(
@@ -509,11 +446,7 @@ class CampaignPage(SitePage):
         FieldPanel("intro"),
         FieldPanel("body"),
     ]
-    search_fields = SitePage.search_fields + [
-        index.SearchField("intro"),
-        index.SearchField("body"),
-        index.FilterField("end_date"),
-    ]
+    search_fields = TextPage.search_fields + [index.FilterField("end_date")]
     og_type = "article"
 
     class Meta:
@@ -525,13 +458,8 @@ class CampaignPage(SitePage):
             )
         ]
 
-    def searchable_text_parts(self):
-        return super().searchable_text_parts() + [self.intro, _body_text(self)]
-
-    def sharing_description(self):
-        return self.search_description or self.intro
-
     def get_context(self, request, *args, **kwargs):
+        # Imported here: cms.selectors reads these page models (a real import cycle).
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
@@ -550,7 +478,16 @@ class CampaignPage(SitePage):
 
 
 class FormField(AbstractFormField):
-    page = ParentalKey("cms.FormPage", on_delete=models.CASCADE, related_name="form_fields")
+    page = ParentalKey(
+        "cms.FormPage",
+        on_delete=models.CASCADE,
+        related_name="form_fields",
+        verbose_name=_("form page"),
+    )
+
+    class Meta:
+        verbose_name = _("form field")
+        verbose_name_plural = _("form fields")
 
 
 class FormPage(AbstractEmailForm, SitePage):

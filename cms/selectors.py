@@ -9,8 +9,10 @@ import importlib
 from dataclasses import dataclass, field
 from types import ModuleType
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -18,9 +20,20 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 
-from cms.choices import LegalAidTopic
+from cms import search as cms_search
+from cms.choices import GuideTopic, LegalAidTopic
+from cms.models import (
+    CampaignPage,
+    LegalGuidePage,
+    NewsPage,
+    StationIndexPage,
+    UnionDirectoryPage,
+)
+from legalaid.selectors import stations_by_district  # noqa: F401  (StationIndexPage lists it)
+from unionhome.core.bilingual import localized
+from unionhome.membership.models import Union
 
 CONTENT_VERSION_KEY = "cms:content-version"
 # Paths of the member pages other apps serve (Chinese unprefixed, English under /en/).
@@ -93,19 +106,26 @@ class EntryPoint:
     url: str
 
 
-def home_entry_points(*, home) -> list[EntryPoint]:
-    """The four big buttons of the home page."""
-    from cms.models import StationIndexPage, UnionDirectoryPage
+def home_entry_points(*, home, member: bool = False) -> list[EntryPoint]:
+    """The four big buttons of the home page (a member gets their card instead of "join")."""
 
     directory = UnionDirectoryPage.objects.live().descendant_of(home).first()
     stations = StationIndexPage.objects.live().descendant_of(home).first()
+    first = EntryPoint(
+        "join",
+        str(_("Join the union")),
+        str(_("Scan your union's QR code and join in two minutes.")),
+        directory.url if directory else localized_path("/"),
+    )
+    if member:
+        first = EntryPoint(
+            "card",
+            str(_("My membership card")),
+            str(_("Show it at stations and events; staff scan its code.")),
+            reverse_or_path("unionhome:my_membership", "/membership/") + "#card",
+        )
     return [
-        EntryPoint(
-            "join",
-            str(_("Join the union")),
-            str(_("Scan your union's QR code and join in two minutes.")),
-            directory.url if directory else localized_path("/"),
-        ),
+        first,
         EntryPoint(
             "ballots",
             str(_("My ballots")),
@@ -141,14 +161,12 @@ def _with_listing_image(queryset):
 
 
 def news_latest(*, locale: Locale, limit: int = 3):
-    from cms.models import NewsPage
 
     queryset = NewsPage.objects.live().public().filter(locale=locale).order_by("-date", "-pk")
     return list(_with_listing_image(queryset).prefetch_related("tags")[:limit])
 
 
 def news_for_index(*, index_page, tag: str = ""):
-    from cms.models import NewsPage
 
     queryset = NewsPage.objects.live().public().child_of(index_page).order_by("-date", "-pk")
     if tag:
@@ -158,7 +176,6 @@ def news_for_index(*, index_page, tag: str = ""):
 
 def campaigns_current(*, locale: Locale, limit: int = 2, today: dt.date | None = None):
     """Campaigns that have not ended, soonest first."""
-    from cms.models import CampaignPage
 
     today = today or timezone.localdate()
     queryset = (
@@ -181,8 +198,6 @@ class TopicGroup:
 
 
 def guides_by_topic(*, index_page) -> list[TopicGroup]:
-    from cms.choices import GuideTopic
-    from cms.models import LegalGuidePage
 
     groups = {code: TopicGroup(code, str(label)) for code, label in GuideTopic.choices}
     guides = LegalGuidePage.objects.live().public().child_of(index_page).order_by("path")
@@ -192,7 +207,6 @@ def guides_by_topic(*, index_page) -> list[TopicGroup]:
 
 
 def guides_related(*, guide, limit: int = 3):
-    from cms.models import LegalGuidePage
 
     return list(
         LegalGuidePage.objects.live()
@@ -210,7 +224,6 @@ def guides_related(*, guide, limit: int = 3):
 def _legalaid_tables_exist() -> bool:
     # Checked once per process: the app may be installed before its tables are migrated.
     from django.apps import apps
-    from django.db import connection
 
     try:
         station = apps.get_model("legalaid", "Station")
@@ -221,7 +234,6 @@ def _legalaid_tables_exist() -> bool:
 
 def _legalaid_module(name: str) -> ModuleType | None:
     """The legal-aid app's module, when that app is installed (it is optional for the site)."""
-    from django.apps import apps
 
     if not apps.is_installed("legalaid") or not _legalaid_tables_exist():
         return None
@@ -229,84 +241,6 @@ def _legalaid_module(name: str) -> ModuleType | None:
         return importlib.import_module(f"legalaid.{name}")
     except ImportError:
         return None
-
-
-@dataclass
-class StationView:
-    kind: str  # "rest" or "legal"
-    name: str
-    district: str
-    address: str
-    opening_hours: str
-    amenities: list[str]
-    phone: str = ""
-    latitude: object = None
-    longitude: object = None
-
-    @property
-    def map_url(self) -> str:
-        """A geo: link: phones open it in their map app; no map is embedded."""
-        if self.latitude is None or self.longitude is None:
-            return ""
-        return f"geo:{self.latitude},{self.longitude}?q={self.latitude},{self.longitude}"
-
-
-def _rest_stations(locale: Locale, district: str):
-    from cms.models import RestStation
-
-    queryset = RestStation.objects.filter(locale=locale)
-    if district:
-        queryset = queryset.filter(district=district)
-    stations = list(queryset)
-    if not stations and locale.language_code != settings.LANGUAGE_CODE:
-        # No translation yet: the Chinese entries are better than an empty page.
-        return _rest_stations(Locale.get_default(), district)
-    return stations
-
-
-def _legal_stations(district: str) -> list:
-    models_module = _legalaid_module("models")
-    station_model = getattr(models_module, "Station", None) if models_module else None
-    if station_model is None:
-        return []
-    queryset = station_model.objects.filter(is_active=True).order_by("district", "name")
-    if district:
-        queryset = queryset.filter(district=district)
-    return list(queryset)
-
-
-def stations_by_district(*, district: str = "") -> list[tuple[str, list[StationView]]]:
-    """Rest stations and legal-aid stations, grouped by district (two queries)."""
-    grouped: dict[str, list[StationView]] = {}
-    for station in _rest_stations(Locale.get_active(), district):
-        grouped.setdefault(station.district, []).append(
-            StationView(
-                kind="rest",
-                name=station.name,
-                district=station.district,
-                address=station.address,
-                opening_hours=station.opening_hours,
-                amenities=station.amenity_labels(),
-                phone=station.phone,
-                latitude=station.latitude,
-                longitude=station.longitude,
-            )
-        )
-    for station in _legal_stations(district):
-        amenities = getattr(station, "amenity_list", [])
-        grouped.setdefault(station.district, []).append(
-            StationView(
-                kind="legal",
-                name=station.name,
-                district=station.district,
-                address=station.address,
-                opening_hours=station.opening_hours,
-                amenities=list(amenities),
-                latitude=station.latitude,
-                longitude=station.longitude,
-            )
-        )
-    return sorted(grouped.items())
 
 
 # --- Unions ---------------------------------------------------------------------------------
@@ -329,9 +263,7 @@ class UnionCard:
 
 def unions_for_directory() -> list[UnionCard]:
     """The unions a worker can join, with the URL of their join QR code (one query)."""
-    from unionhome.models import Union
 
-    english = (get_language() or "").startswith("en")
     kinds = dict(Union._meta.get_field("kind").choices)
     order = {kind: index for index, kind in enumerate(DIRECTORY_UNION_KINDS)}
     unions = sorted(
@@ -341,11 +273,11 @@ def unions_for_directory() -> list[UnionCard]:
     return [
         UnionCard(
             id=union.pk,
-            name=(union.name_en or union.name) if english else union.name,
+            name=localized(union, "name"),
             kind=str(kinds.get(union.kind, union.kind)),
-            region=union.region,
-            industry=union.industry,
-            address=union.address,
+            region=localized(union, "region"),
+            industry=localized(union, "industry"),
+            address=localized(union, "address"),
             contact_phone=union.contact_phone,
             qr_svg_url=f"/api/v1/unions/{union.pk}/join-qr?format=svg",
             detail_url=reverse_or_path(
@@ -408,9 +340,6 @@ def campaign_slots(
 
 def search_pages(*, query: str, locale: Locale | None = None):
     """Live, public pages of the active language matching ``query`` (any language's words)."""
-    from wagtail.models import Page
-
-    from cms import search as cms_search
 
     terms = cms_search.normalise_query(query)
     if not terms:

@@ -3,26 +3,21 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.selectors import content_version_bump
 
 
 @receiver(page_published)
 @receiver(page_unpublished)
+@receiver(post_page_move)
 def _page_changed(sender, **kwargs):
-    content_version_bump()
-
-
-@receiver(post_save, sender="cms.RestStation")
-@receiver(post_delete, sender="cms.RestStation")
-def _station_changed(sender, **kwargs):
     content_version_bump()
 
 
 @receiver(post_save, sender="legalaid.Station")
 @receiver(post_delete, sender="legalaid.Station")
-def _legal_station_changed(sender, **kwargs):
+def _station_changed(sender, **kwargs):
     content_version_bump()
 
 

@@ -8,20 +8,27 @@ import json
 from decimal import Decimal
 from typing import Annotated
 
-from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from legalaid import selectors, services
-from legalaid.attachments import MAX_ATTACHMENT_BYTES
+from legalaid.attachments import MAX_ATTACHMENT_BYTES, attachment_response
 from legalaid.ics import booking_ics
 from legalaid.maps import map_links
-from legalaid.models import Attachment, Booking, Slot, Station, Volunteer, allowed_channels
+from legalaid.models import (
+    Booking,
+    ServiceLine,
+    Station,
+    Volunteer,
+    allowed_channels,
+)
 from legalaid.slots import SHANGHAI
-from unionhome.errors import DomainError, NotFound
+from unionhome.core.api_types import StrictInt
+from unionhome.core.errors import DomainError
 
 router = Router(tags=["legal aid"])
 
@@ -69,12 +76,12 @@ class VolunteerOut(Schema):
 
 
 class BookingIn(Schema):
-    slot_id: int
+    slot_id: StrictInt
     topic: str
     description: str
     channel: str
-    member_id: int | None = None
-    follow_up_of: int | None = None
+    member_id: StrictInt | None = None
+    follow_up_of: StrictInt | None = None
 
 
 class IdOut(Schema):
@@ -82,7 +89,7 @@ class IdOut(Schema):
 
 
 class RescheduleIn(Schema):
-    slot_id: int
+    slot_id: StrictInt
     channel: str | None = None
     reason: str = ""
 
@@ -94,7 +101,7 @@ class NoteIn(Schema):
 
 
 class FeedbackIn(Schema):
-    rating: int
+    rating: StrictInt
     comment: str = ""
 
 
@@ -161,7 +168,6 @@ def _member_name(user) -> str:
 
 
 def booking_out(booking: Booking, user, *, detail: bool = False) -> dict:
-    from django.utils import timezone
 
     is_worker = selectors.can_read_case(user=user, booking=booking)
     slot = booking.slot
@@ -229,15 +235,6 @@ def _optional_reason(request) -> str:
     return reason if isinstance(reason, str) else ""
 
 
-def _slot_or_422(slot_id: int) -> Slot:
-    slot = Slot.objects.select_related("volunteer", "station").filter(pk=slot_id).first()
-    if slot is None:
-        raise DomainError(
-            services.ERR_SLOT_UNAVAILABLE, _("This slot is no longer offered."), field="slot_id"
-        )
-    return slot
-
-
 # --- public reads ----------------------------------------------------------------------
 
 
@@ -252,7 +249,6 @@ def list_slots(
     topic: str | None = None,
 ):
     """Open slots whose local (Asia/Shanghai) start day is within [from, to]."""
-    from django.utils import timezone
 
     today = timezone.now().astimezone(SHANGHAI).date()
     first = from_ or today
@@ -344,7 +340,9 @@ def list_volunteers(request):
             "does_phone": v.does_phone,
             "does_video": v.does_video,
         }
-        for v in Volunteer.objects.filter(is_active=True).prefetch_related("stations")
+        for v in Volunteer.objects.filter(
+            is_active=True, service=ServiceLine.LEGAL_AID
+        ).prefetch_related("stations")
     ]
 
 
@@ -353,22 +351,20 @@ def list_volunteers(request):
 
 @router.post("/bookings", response={201: IdOut})
 def create_booking(request, payload: BookingIn):
-    actor = member = _user(request)
-    if payload.member_id and payload.member_id != actor.pk:
-        member = get_user_model().objects.filter(pk=payload.member_id).first()
-        if member is None:
-            raise DomainError("unknown_member", _("Unknown member."), field="member_id")
+    actor = _user(request)
+    member = selectors.member_resolve(actor=actor, member=payload.member_id)
     follow_up = None
     if payload.follow_up_of:
         follow_up = selectors.booking_get(user=actor, booking_id=payload.follow_up_of)
     booking = services.booking_create(
         actor=actor,
         member=member,
-        slot=_slot_or_422(payload.slot_id),
+        slot=selectors.slot_get(slot_id=payload.slot_id),
         topic=payload.topic,
         description=payload.description,
         channel=payload.channel,
         follow_up_of=follow_up,
+        service=ServiceLine.LEGAL_AID,
     )
     return Status(201, {"id": booking.pk})
 
@@ -377,13 +373,17 @@ def create_booking(request, payload: BookingIn):
 def my_bookings(request):
     """The caller's own bookings as a member, newest first."""
     user = _user(request)
-    return [booking_out(b, user) for b in selectors.bookings_of_member(user)]
+    return [
+        booking_out(b, user)
+        for b in selectors.bookings_of_member(user, service=ServiceLine.LEGAL_AID)
+    ]
 
 
 @router.get("/bookings/{int:booking_id}", response=BookingOut)
 def get_booking(request, booking_id: int):
     user = _user(request)
     booking = selectors.booking_get(user=user, booking_id=booking_id)
+    services.case_read_record(user=user, booking=booking)
     return booking_out(booking, user, detail=True)
 
 
@@ -417,7 +417,7 @@ def reschedule_booking(request, booking_id: int, payload: RescheduleIn):
     booking = services.booking_reschedule(
         actor=user,
         booking=booking,
-        slot=_slot_or_422(payload.slot_id),
+        slot=selectors.slot_get(slot_id=payload.slot_id),
         channel=payload.channel,
         reason=payload.reason,
     )
@@ -446,18 +446,7 @@ def add_attachment(request, booking_id: int, file: Annotated[UploadedFile, File(
 @router.get("/attachments/{attachment_id}")
 def download_attachment(request, attachment_id: int):
     user = _user(request)
-    attachment = Attachment.objects.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise NotFound(_("Attachment not found."))
-    selectors.booking_get(user=user, booking_id=attachment.booking_id)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=True,
-        filename=attachment.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(selectors.attachment_get(user=user, attachment_id=attachment_id))
 
 
 # --- case work (volunteers and legal-aid staff) ----------------------------------------

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,8 +9,7 @@ class LegalaidConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_migrate, post_save
-
+        # Imported in ready(): the handlers use models, loadable only once the registry is.
         from legalaid import signals
 
         post_migrate.connect(signals.grant_permissions, sender=self)

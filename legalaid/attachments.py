@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 
+from django.http import FileResponse
 from django.utils.translation import gettext as _
+from PIL import Image
 
-from unionhome.errors import DomainError
+from unionhome.core.errors import DomainError
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 MAX_ATTACHMENTS = 3
@@ -39,8 +41,6 @@ def sniff(data: bytes) -> str | None:
     else:
         return None
     # The magic number alone is easy to fake: have Pillow parse the image too.
-    from PIL import Image
-
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.verify()
@@ -77,3 +77,15 @@ def check_attachments(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes, 
         clean = "".join(ch for ch in name if ch.isprintable() and ch not in "/\\")[:200]
         checked.append((clean or "attachment", data, content_type))
     return checked
+
+
+def attachment_response(attachment) -> FileResponse:
+    """The stored file as a download (pages and API alike): never rendered inline."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=attachment.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -7,7 +7,9 @@ import datetime as dt
 from django.utils import timezone
 
 from legalaid.models import ACTIVE_STATUSES, AvailabilityWindow, Booking, Station, Volunteer
+from legalaid.services import booking_create
 from legalaid.signals import grant_permissions
+from legalaid.slot_supply import slots_materialise
 from legalaid.slots import SHANGHAI
 
 STATIONS = [
@@ -77,7 +79,6 @@ def _windows(volunteer, stations, index):
 
 def seed(ctx: dict) -> None:
     """Add this app's demo content. ``ctx`` carries what earlier seeders made (users, union)."""
-    from legalaid.services import slots_materialise
 
     grant_permissions()
     union = ctx["union"]
@@ -107,7 +108,6 @@ def seed(ctx: dict) -> None:
 
 
 def _demo_booking(rider, volunteer, now):
-    from legalaid.services import booking_create
 
     existing = Booking.objects.filter(member=rider, status__in=ACTIVE_STATUSES).first()
     if existing is not None:

@@ -1,7 +1,9 @@
 """Page forms. They only parse input; the rules live in the services."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from legalaid.attachments import MAX_ATTACHMENTS
 from legalaid.models import Channel, Outcome, Topic
@@ -48,14 +50,23 @@ class BookingForm(Form):
     attachments = MultipleFileField(
         label=_("Attachments (optional)"),
         required=False,
-        help_text=_("Up to %(n)d photos or PDF files, 5 MB each (pay slips, messages, contracts).")
-        % {"n": MAX_ATTACHMENTS},
+        # format_lazy: "%" on a lazy string would fix it in the language of the first import.
+        help_text=format_lazy(
+            _("Up to {n} photos or PDF files, 5 MB each (pay slips, messages, contracts)."),
+            n=MAX_ATTACHMENTS,
+        ),
     )
     member = forms.CharField(
         label=_("Member (username or mobile number)"),
         required=False,
         help_text=_("Only when booking on a member's behalf."),
     )
+
+    def __init__(self, *args, topics=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each line of help (legal aid, counselling) offers its own topics.
+        if topics is not None:
+            self.fields["topic"].choices = topics
 
 
 class CancelForm(Form):
@@ -79,7 +90,11 @@ class NoteForm(Form):
     held = forms.ChoiceField(
         label=_("Did the consultation take place?"),
         required=False,
-        choices=[("", "—"), ("yes", _("Yes")), ("no", _("The member did not come"))],
+        choices=[
+            ("", "—"),
+            ("yes", pgettext_lazy("consultation held", "Yes")),
+            ("no", _("The member did not come")),
+        ],
     )
 
 

@@ -6,6 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vGeo
 
 from legalaid.slots import SHANGHAI
@@ -57,9 +60,6 @@ def build_ics(item: IcsBooking) -> bytes:
 
 def booking_ics(booking, *, for_worker: bool, base_url: str) -> bytes:
     """Gather a booking's data (in the site language) and build its .ics."""
-    from django.conf import settings
-    from django.utils import translation
-    from django.utils.translation import gettext as _
 
     slot = booking.slot
     station = slot.station if booking.channel == "in_person" else None

@@ -13,78 +13,19 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-
-class Topic(models.TextChoices):
-    WAGE_ARREARS = "wage_arrears", _("Wage arrears")
-    WORK_INJURY = "work_injury", _("Work injury")
-    LABOUR_RELATIONSHIP = "labour_relationship", _("Labour-relationship determination")
-    PLATFORM_RULES = "platform_rules", _("Platform deductions and penalties")
-    SOCIAL_INSURANCE = "social_insurance", _("Social insurance")
-    TRAFFIC_ACCIDENT = "traffic_accident", _("Traffic accident")
-    OTHER = "other", _("Other")
-
-
-# A volunteer's specialities are the topics minus "other".
-SPECIALITIES = [(value, label) for value, label in Topic.choices if value != Topic.OTHER]
-
-
-class Channel(models.TextChoices):
-    IN_PERSON = "in_person", _("In person at a station")
-    PHONE = "phone", _("Phone")
-    VIDEO = "video", _("Video")
-
-
-class Station(models.Model):
-    """A legal-aid service station where riders gather (a rest stop, a union post)."""
-
-    union = models.ForeignKey(
-        "unionhome.Union",
-        verbose_name=_("union"),
-        on_delete=models.PROTECT,
-        related_name="legalaid_stations",
-    )
-    name = models.CharField(_("name"), max_length=200)
-    address = models.CharField(_("address"), max_length=300)
-    district = models.CharField(_("district"), max_length=100)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        help_text=_("GCJ-02 as shown by Chinese map apps"),
-    )
-    longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
-    amenities = models.TextField(
-        _("amenities"), blank=True, help_text=_("One per line, e.g. charging, water, toilet")
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("service station")
-        verbose_name_plural = _("service stations")
-        ordering = ["district", "name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
-                name="legalaid_station_latitude_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
-                name="legalaid_station_longitude_range",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def amenity_list(self) -> list[str]:
-        return [line.strip() for line in self.amenities.splitlines() if line.strip()]
+# The choices live in legalaid.lines (callers still import them from here too).
+from legalaid.lines import (
+    ALL_TOPICS,
+    Channel,
+    ServiceLine,
+    Topic,
+    Weekday,
+    allowed_channels,
+)
+from legalaid.stations import Station  # noqa: F401  (the model lives in its own module)
+from unionhome.core.storage import private_storage
 
 
 class Volunteer(models.Model):
@@ -104,8 +45,17 @@ class Volunteer(models.Model):
         help_text=_("The union whose staff manage this volunteer and read the cases"),
     )
     display_name = models.CharField(_("display name"), max_length=100)
+    service = models.CharField(
+        _("service line"),
+        max_length=20,
+        choices=ServiceLine.choices,
+        default=ServiceLine.LEGAL_AID,
+    )
     title = models.CharField(
-        _("title"), max_length=100, blank=True, help_text=_("e.g. lawyer, legal worker")
+        pgettext_lazy("job title", "title"),
+        max_length=100,
+        blank=True,
+        help_text=_("e.g. lawyer, legal worker"),
     )
     profile = models.TextField(_("profile"), blank=True)
     specialities = models.JSONField(
@@ -168,16 +118,6 @@ class Volunteer(models.Model):
         if self.does_video:
             channels.add(Channel.VIDEO)
         return channels
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("Monday")
-    TUESDAY = 1, _("Tuesday")
-    WEDNESDAY = 2, _("Wednesday")
-    THURSDAY = 3, _("Thursday")
-    FRIDAY = 4, _("Friday")
-    SATURDAY = 5, _("Saturday")
-    SUNDAY = 6, _("Sunday")
 
 
 class AvailabilityWindow(models.Model):
@@ -331,7 +271,12 @@ class Slot(models.Model):
         _("source"), max_length=20, choices=SlotSource.choices, default=SlotSource.WEEKLY
     )
     campaign = models.ForeignKey(
-        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="slots"
+        Campaign,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="slots",
+        verbose_name=_("campaign"),
     )
 
     class Meta:
@@ -359,20 +304,6 @@ class Slot(models.Model):
         )
 
 
-CHANNEL_ORDER = ("in_person", "phone", "video")
-
-
-def allowed_channels(channel: str, *, does_phone: bool, does_video: bool) -> list[str]:
-    """In person only where the slot is; phone/video wherever the volunteer offers them."""
-    return [
-        value
-        for value in CHANNEL_ORDER
-        if value == channel
-        or (value == "phone" and does_phone)
-        or (value == "video" and does_video)
-    ]
-
-
 class BookingStatus(models.TextChoices):
     BOOKED = "booked", _("Booked")
     CANCELLED_BY_MEMBER = "cancelled_member", _("Cancelled by the member")
@@ -390,7 +321,7 @@ class Outcome(models.TextChoices):
     MEDIATION = "mediation", _("Referred to mediation")
     ARBITRATION = "arbitration", _("Referred to arbitration")
     LEGAL_AID = "legal_aid", _("Legal aid application")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("legal-aid outcome", "Closed")
 
 
 class Booking(models.Model):
@@ -415,7 +346,14 @@ class Booking(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices)
+    # Denormalised from the volunteer: scoping and note privacy are decided per line.
+    service = models.CharField(
+        _("service line"),
+        max_length=20,
+        choices=ServiceLine.choices,
+        default=ServiceLine.LEGAL_AID,
+    )
+    topic = models.CharField(_("topic"), max_length=30, choices=ALL_TOPICS)
     description = models.TextField(_("description"), max_length=2000)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     status = models.CharField(
@@ -432,7 +370,7 @@ class Booking(models.Model):
     )
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     # Bumped on every change a calendar must pick up (RFC 5545 SEQUENCE).
-    sequence = models.PositiveIntegerField(default=0)
+    sequence = models.PositiveIntegerField(default=0, verbose_name=_("sequence"))
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     # When the current slot was chosen: reminders due before this moment are not sent.
@@ -475,11 +413,15 @@ def attachment_path(instance, filename: str) -> str:
 class Attachment(models.Model):
     """An image or PDF the member attached; served only through a permission check."""
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=50)
-    size = models.PositiveIntegerField()
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("booking")
+    )
+    file = models.FileField(
+        upload_to=attachment_path, storage=private_storage, verbose_name=_("file")
+    )
+    original_name = models.CharField(max_length=200, verbose_name=_("original file name"))
+    content_type = models.CharField(max_length=50, verbose_name=_("file type"))
+    size = models.PositiveIntegerField(verbose_name=_("size (bytes)"))
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -494,8 +436,15 @@ class Attachment(models.Model):
 class CaseNote(models.Model):
     """An append-only entry in a case's history (notes and outcome changes)."""
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="notes", verbose_name=_("booking")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
     text = models.TextField(_("note"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -518,15 +467,23 @@ class BookingEvent(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         STATUS = "status", _("Status changed")
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="events", verbose_name=_("booking")
     )
-    detail = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("event type"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    detail = models.TextField(blank=True, verbose_name=_("detail"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("booking event")
+        verbose_name_plural = _("booking events")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -541,13 +498,19 @@ class ReminderKind(models.TextChoices):
 class ReminderSent(models.Model):
     """A reminder that went out; the constraint makes a second sending impossible."""
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("booking")
+    )
+    kind = models.CharField(
+        max_length=20, choices=ReminderKind.choices, verbose_name=_("reminder type")
+    )
     # The start it was about: a rescheduled booking gets fresh reminders.
-    slot_start = models.DateTimeField()
+    slot_start = models.DateTimeField(verbose_name=_("appointment start"))
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
         constraints = [
             models.UniqueConstraint(
                 fields=["booking", "kind", "slot_start"], name="legalaid_reminder_once"
@@ -562,16 +525,25 @@ class Notice(models.Model):
     """An in-site notification about a booking."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="legalaid_notices"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="legalaid_notices",
+        verbose_name=_("user"),
     )
     booking = models.ForeignKey(
-        Booking, null=True, on_delete=models.CASCADE, related_name="notices"
+        Booking,
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        verbose_name=_("booking"),
     )
-    text = models.CharField(max_length=500)
+    text = models.CharField(max_length=500, verbose_name=_("text"))
     created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
 
     class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -581,7 +553,9 @@ class Notice(models.Model):
 class Feedback(models.Model):
     """The member's rating after the consultation."""
 
-    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="feedback")
+    booking = models.OneToOneField(
+        Booking, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("booking")
+    )
     rating = models.PositiveSmallIntegerField(
         _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )

@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from legalaid.models import Booking, Notice
-from unionhome.models import PhoneNumber
-from unionhome.sms import send_sms
+from unionhome.core.sms import send_sms
+from unionhome.membership.models import PhoneNumber
 
 logger = logging.getLogger("legalaid")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 
+from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -12,17 +13,24 @@ from django.utils.translation import gettext as _
 
 from legalaid.models import (
     ACTIVE_STATUSES,
+    Attachment,
     AvailabilityException,
     Booking,
     BookingStatus,
     Feedback,
+    ServiceLine,
     Slot,
     Station,
     Volunteer,
 )
 from legalaid.slots import SHANGHAI, local_day_bounds
-from unionhome import roles
-from unionhome.errors import NotFound
+from unionhome.accounts.phones import normalize_mainland_mobile
+from unionhome.core import roles
+from unionhome.core.errors import DomainError, NotFound
+from unionhome.membership.models import PhoneNumber
+
+# The code a vanished slot answers with (the booking service raises it too).
+ERR_SLOT_UNAVAILABLE = "slot_unavailable"
 
 MAX_RANGE_DAYS = 62
 
@@ -43,45 +51,94 @@ def is_legalaid_staff(user) -> bool:
 
 
 def booking_case_filter(user) -> Q:
-    """Bookings whose case (notes, description, member) the user may read as a worker."""
+    """Bookings whose case (notes, description, member) the user may read as a worker.
+
+    Counselling sessions are the counsellor's alone: union staff see legal-aid cases of their
+    unions, never a counselling session (what is said there is more private still)."""
     q = Q(volunteer__user=user)
     union_ids = legalaid_staff_union_ids(user)
     if union_ids:
-        q |= Q(volunteer__union_id__in=union_ids)
+        q |= Q(volunteer__union_id__in=union_ids, service=ServiceLine.LEGAL_AID)
     return q
 
 
-def booking_visible_qs(user) -> QuerySet[Booking]:
+def booking_visible_qs(user, *, service: str | None = None) -> QuerySet[Booking]:
     """Members see their own bookings; volunteers their cases; staff their unions' cases."""
     if not getattr(user, "is_authenticated", False):
         return Booking.objects.none()
-    return (
-        Booking.objects.filter(Q(member=user) | booking_case_filter(user))
-        .select_related("slot", "slot__station", "volunteer", "volunteer__user", "member")
-        .distinct()
-    )
+    qs = Booking.objects.filter(Q(member=user) | booking_case_filter(user))
+    if service:
+        qs = qs.filter(service=service)
+    return qs.select_related(
+        "slot", "slot__station", "volunteer", "volunteer__user", "member"
+    ).distinct()
 
 
-def booking_get(*, user, booking_id: int) -> Booking:
+def booking_get(*, user, booking_id: int, service: str | None = None) -> Booking:
     """A booking the user may see, or NotFound (never reveal that others' bookings exist)."""
-    booking = booking_visible_qs(user).filter(pk=booking_id).first()
+    booking = booking_visible_qs(user, service=service).filter(pk=booking_id).first()
     if booking is None:
         raise NotFound(_("Booking not found."))
     return booking
 
 
+def member_resolve(*, actor, member: int | str | None = None, field: str = "member_id"):
+    """Whom a booking is for: the actor, or the member named by id (API) or by username or
+    mainland mobile number (the booking form). Permission to book for someone else is the
+    service's check (``booking_create``)."""
+    if member is None or member == "" or member == actor.pk:
+        return actor
+    User = get_user_model()
+    if isinstance(member, int):
+        user = User.objects.filter(pk=member).first()
+    else:
+        identifier = member.strip()
+        user = User.objects.filter(username=identifier).first()
+        if user is None:
+            try:
+                phone = normalize_mainland_mobile(identifier)
+            except DomainError:
+                phone = None
+            record = PhoneNumber.objects.filter(phone=phone).select_related("user").first()
+            user = record.user if record else None
+    if user is None:
+        raise DomainError(
+            "unknown_member", _("No member with that username or number."), field=field
+        )
+    return user
+
+
+def slot_get(*, slot_id, field: str = "slot_id") -> Slot:
+    """An offered slot (whether it is still free is the booking service's check, under its
+    lock), or the same 422 the booking would give."""
+    slot = Slot.objects.select_related("volunteer", "station").filter(pk=slot_id).first()
+    if slot is None:
+        raise DomainError(ERR_SLOT_UNAVAILABLE, _("This slot is no longer offered."), field=field)
+    return slot
+
+
+def attachment_get(*, user, attachment_id: int) -> Attachment:
+    """An attachment of a booking the user may see, or NotFound (as for the booking)."""
+    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(_("Attachment not found."))
+    booking_get(user=user, booking_id=attachment.booking_id)
+    return attachment
+
+
 def can_read_case(*, user, booking: Booking) -> bool:
-    """The assigned volunteer and the union's legal-aid staff read notes; members do not."""
+    """The assigned volunteer and the union's legal-aid staff read notes; members do not.
+    Counselling notes: the counsellor only."""
     if not getattr(user, "is_authenticated", False):
         return False
     if booking.volunteer.user_id == user.pk:
         return True
+    if booking.service != ServiceLine.LEGAL_AID:
+        return False
     return booking.volunteer.union_id in legalaid_staff_union_ids(user)
 
 
 def parse_day_range(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    from unionhome.errors import DomainError
-
     if last < first:
         raise DomainError("invalid_range", _("The end date is before the start date."))
     if (last - first).days > MAX_RANGE_DAYS:
@@ -108,13 +165,17 @@ def slots_open(
     volunteer_id: int | None = None,
     channel: str | None = None,
     topic: str | None = None,
+    service: str = ServiceLine.LEGAL_AID,
 ) -> QuerySet[Slot]:
-    """Bookable slots whose local start day is in [first_day, last_day]."""
+    """Bookable slots of one service line whose local start day is in [first_day, last_day]."""
     now = now or timezone.now()
     start, end = parse_day_range(first_day, last_day)
     taken = Booking.objects.filter(slot_id=OuterRef("pk"), status__in=ACTIVE_STATUSES)
     qs = Slot.objects.filter(
-        start__gte=max(start, now), start__lt=end, volunteer__is_active=True
+        start__gte=max(start, now),
+        start__lt=end,
+        volunteer__is_active=True,
+        volunteer__service=service,
     ).filter(~Exists(taken), ~Exists(_absent_subquery()))
     if station_id:
         qs = qs.filter(station_id=station_id)
@@ -155,17 +216,26 @@ def volunteer_is_absent(volunteer: Volunteer, start: dt.datetime, end: dt.dateti
     ).exists()
 
 
-def stations_by_district() -> list[tuple[str, list[Station]]]:
+def stations_by_district(*, kinds=None, district: str = "") -> list[tuple[str, list[Station]]]:
+    """Active stations grouped by district (one query), optionally of some kinds or of one
+    district only. The public site, legal aid and campaigns all list stations through this."""
     grouped: OrderedDict[str, list[Station]] = OrderedDict()
-    for station in Station.objects.filter(is_active=True).order_by("district", "name"):
+    stations = Station.objects.filter(is_active=True)
+    if kinds:
+        stations = stations.filter(kind__in=kinds)
+    if district:
+        stations = stations.filter(district=district)
+    for station in stations.order_by("district", "name"):
         grouped.setdefault(station.district, []).append(station)
     return list(grouped.items())
 
 
-def bookings_of_member(user) -> QuerySet[Booking]:
+def bookings_of_member(user, *, service: str | None = None) -> QuerySet[Booking]:
+    qs = Booking.objects.filter(member=user)
+    if service:
+        qs = qs.filter(service=service)
     return (
-        Booking.objects.filter(member=user)
-        .select_related("slot", "slot__station", "volunteer")
+        qs.select_related("slot", "slot__station", "volunteer")
         .prefetch_related("attachments")
         .order_by("-slot__start")
     )
@@ -250,3 +320,24 @@ def satisfaction_stats(*, union_ids: set[int] | None) -> dict:
             for row in per_topic_month
         ],
     }
+
+
+def member_bookings_by_day(user, *, first_day: dt.date, last_day: dt.date) -> dict:
+    """The member's own booked consultations between two local days, by local day (the
+    booking page warns before a second booking on a day that already has one)."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    start, end = local_day_bounds(first_day)[0], local_day_bounds(last_day)[1]
+    held: dict[dt.date, list[Booking]] = {}
+    for booking in (
+        Booking.objects.filter(
+            member=user,
+            status=BookingStatus.BOOKED,
+            slot__start__gte=start,
+            slot__start__lt=end,
+        )
+        .select_related("slot", "volunteer")
+        .order_by("slot__start")
+    ):
+        held.setdefault(booking.slot.start.astimezone(SHANGHAI).date(), []).append(booking)
+    return held

@@ -6,10 +6,10 @@ Every write runs in ``transaction.atomic()``; people are told only after commit.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,33 +17,30 @@ from django.utils.translation import gettext as _
 
 from legalaid import notify, selectors
 from legalaid.attachments import MAX_ATTACHMENTS, check_attachments
-from legalaid.holidays import holiday_dates
+from legalaid.lines import TOPICS_BY_SERVICE
 from legalaid.models import (
-    ACTIVE_STATUSES,
     Attachment,
     Booking,
     BookingEvent,
     BookingStatus,
-    Campaign,
     CaseNote,
     Channel,
     Feedback,
+    Notice,
     Outcome,
-    ReminderKind,
-    ReminderSent,
     Slot,
-    SlotSource,
-    Topic,
-    Volunteer,
 )
-from legalaid.slots import SHANGHAI, Absence, SlotSpec, Window, drop_clashes, generate_slots
-from unionhome import roles
-from unionhome.errors import Conflict, DomainError, NotAllowed
+from legalaid.reminders import reminders_schedule
+from unionhome.audit.models import AuditAction
+from unionhome.audit.services import audit_record
+from unionhome.core import roles
+from unionhome.core.errors import Conflict, DomainError, NotAllowed
+from unionhome.core.text import clean_text
 
 # Error codes tests and clients can rely on.
 ERR_SLOT_TAKEN = "slot_taken"
 ERR_SLOT_PAST = "slot_in_past"
-ERR_SLOT_UNAVAILABLE = "slot_unavailable"
+ERR_SLOT_UNAVAILABLE = selectors.ERR_SLOT_UNAVAILABLE
 ERR_VOLUNTEER_ABSENT = "volunteer_absent"
 ERR_TOPIC = "invalid_topic"
 ERR_CHANNEL = "invalid_channel"
@@ -60,7 +57,6 @@ ERR_RATING = "invalid_rating"
 ERR_OUTCOME = "invalid_outcome"
 
 DESCRIPTION_MAX = 2000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def member_change_cutoff() -> dt.timedelta:
@@ -76,179 +72,12 @@ def max_upcoming_per_member() -> int:
     return int(getattr(settings, "LEGALAID_MAX_UPCOMING_PER_MEMBER", 3))
 
 
-# --- slots ---------------------------------------------------------------------------
-
-
-def _windows_of(volunteer: Volunteer) -> list[Window]:
-    return [
-        Window(
-            weekday=w.weekday,
-            start=w.start_time,
-            end=w.end_time,
-            channel=w.channel,
-            station_id=w.station_id,
-            valid_from=w.valid_from,
-            valid_until=w.valid_until,
-        )
-        for w in volunteer.windows.all()
-    ]
-
-
-def _absences_of(volunteer: Volunteer, start: dt.datetime, end: dt.datetime) -> list[Absence]:
-    return [
-        Absence(a.starts_at, a.ends_at)
-        for a in volunteer.exceptions.filter(starts_at__lt=end, ends_at__gt=start)
-    ]
-
-
-def slots_materialise(
-    *,
-    volunteer: Volunteer,
-    first_day: dt.date,
-    last_day: dt.date,
-    now: dt.datetime | None = None,
-) -> int:
-    """Bring a volunteer's weekly slots in [first_day, last_day] in line with the windows.
-
-    New slots are inserted; future weekly slots that no longer fit (window removed, leave
-    added) are deleted unless booked. Returns the number of slots created.
-    """
-    now = now or timezone.now()
-    range_start = dt.datetime.combine(first_day, dt.time.min, tzinfo=SHANGHAI)
-    range_end = dt.datetime.combine(last_day + dt.timedelta(days=2), dt.time.min, tzinfo=SHANGHAI)
-    wanted: list[SlotSpec] = []
-    if volunteer.is_active:
-        wanted = generate_slots(
-            windows=_windows_of(volunteer),
-            first_day=first_day,
-            last_day=last_day,
-            slot_minutes=volunteer.slot_minutes,
-            buffer_minutes=volunteer.buffer_minutes,
-            absences=_absences_of(volunteer, range_start, range_end),
-            holidays=holiday_dates(first_day, last_day),
-            not_before=now,
-        )
-    wanted_keys = {(s.start, s.end, s.channel, s.station_id) for s in wanted}
-    with transaction.atomic():
-        existing = list(
-            Slot.objects.filter(
-                volunteer=volunteer, start__gte=max(range_start, now), start__lt=range_end
-            )
-        )
-        booked_ids = set(
-            Booking.objects.filter(slot__in=existing, status__in=ACTIVE_STATUSES).values_list(
-                "slot_id", flat=True
-            )
-        )
-        stale = [
-            s.pk
-            for s in existing
-            if s.source == SlotSource.WEEKLY
-            and (s.start, s.end, s.channel, s.station_id) not in wanted_keys
-            and s.pk not in booked_ids
-            and not s.bookings.exists()
-        ]
-        Slot.objects.filter(pk__in=stale).delete()
-        keep = [(s.start, s.end) for s in existing if s.pk not in stale]
-        have = {(s.start, s.end, s.channel, s.station_id) for s in existing}
-        fresh = drop_clashes(
-            [s for s in wanted if (s.start, s.end, s.channel, s.station_id) not in have],
-            keep,
-            buffer_minutes=volunteer.buffer_minutes,
-        )
-        created = Slot.objects.bulk_create(
-            [
-                Slot(
-                    volunteer=volunteer,
-                    station_id=s.station_id,
-                    channel=s.channel,
-                    start=s.start,
-                    end=s.end,
-                    source=SlotSource.WEEKLY,
-                )
-                for s in fresh
-            ],
-            ignore_conflicts=True,
-        )
-    return len(created)
-
-
-def slots_materialise_all(*, now: dt.datetime | None = None, days: int | None = None) -> int:
-    """Materialise every active volunteer's slots over the booking horizon."""
-    now = now or timezone.now()
-    first = now.astimezone(SHANGHAI).date()
-    last = first + dt.timedelta(days=days or booking_horizon_days())
-    total = 0
-    for volunteer in Volunteer.objects.all():
-        total += slots_materialise(volunteer=volunteer, first_day=first, last_day=last, now=now)
-    return total
-
-
-def campaign_generate_slots(*, campaign: Campaign, now: dt.datetime | None = None) -> int:
-    """Add a campaign's extra in-person slots at its stations, clear of existing slots."""
-    from legalaid.slots import extra_slots
-
-    now = now or timezone.now()
-    stations = list(campaign.stations.all())
-    chosen = list(campaign.volunteers.filter(is_active=True))
-    holidays = holiday_dates(campaign.starts_on, campaign.ends_on) if campaign.skip_holidays else ()
-    range_start = dt.datetime.combine(campaign.starts_on, dt.time.min, tzinfo=SHANGHAI)
-    range_end = dt.datetime.combine(
-        campaign.ends_on + dt.timedelta(days=2), dt.time.min, tzinfo=SHANGHAI
-    )
-    created = 0
-    with transaction.atomic():
-        for station in stations:
-            volunteers = chosen or list(station.volunteers.filter(is_active=True))
-            for volunteer in volunteers:
-                if chosen and not volunteer.stations.filter(pk=station.pk).exists():
-                    continue
-                existing = list(
-                    volunteer.slots.filter(start__lt=range_end, end__gt=range_start).values_list(
-                        "start", "end"
-                    )
-                )
-                specs = extra_slots(
-                    first_day=campaign.starts_on,
-                    last_day=campaign.ends_on,
-                    daily_start=campaign.daily_start,
-                    daily_end=campaign.daily_end,
-                    weekdays=campaign.weekdays or None,
-                    channel=Channel.IN_PERSON,
-                    station_id=station.pk,
-                    slot_minutes=volunteer.slot_minutes,
-                    buffer_minutes=volunteer.buffer_minutes,
-                    existing=existing,
-                    absences=_absences_of(volunteer, range_start, range_end),
-                    holidays=holidays,
-                    not_before=now,
-                )
-                rows = Slot.objects.bulk_create(
-                    [
-                        Slot(
-                            volunteer=volunteer,
-                            station=station,
-                            channel=Channel.IN_PERSON,
-                            start=s.start,
-                            end=s.end,
-                            source=SlotSource.CAMPAIGN,
-                            campaign=campaign,
-                        )
-                        for s in specs
-                    ],
-                    ignore_conflicts=True,
-                )
-                created += len(rows)
-        Campaign.objects.filter(pk=campaign.pk).update(slots_created=campaign.slots.count())
-    return created
-
-
 # --- bookings ------------------------------------------------------------------------
 
 
 def _clean_description(text: str) -> str:
     # Stored as plain text (templates escape it); control characters are dropped.
-    text = _CONTROL.sub("", (text or "").replace("\r\n", "\n")).strip()
+    text = clean_text(text).strip()
     if not text:
         raise DomainError(ERR_DESCRIPTION, _("Describe your problem briefly."), field="description")
     if len(text) > DESCRIPTION_MAX:
@@ -260,8 +89,9 @@ def _clean_description(text: str) -> str:
     return text
 
 
-def _check_topic(topic: str) -> None:
-    if topic not in Topic.values:
+def _check_topic(topic: str, service: str) -> None:
+    # Each line has its own topics (counselling: stress, family, ...); "other" is shared.
+    if topic not in TOPICS_BY_SERVICE[service].values:
         raise DomainError(ERR_TOPIC, _("Unknown topic."), field="topic")
 
 
@@ -284,14 +114,37 @@ def _check_slot_bookable(slot: Slot, channel: str, now: dt.datetime) -> None:
         )
 
 
-def _may_book_for(actor, member, slot: Slot) -> bool:
+def _may_book_for(actor, member, slot: Slot, follow_up_of: Booking | None) -> bool:
     if actor.pk == member.pk:
         return True
     membership = roles.active_membership(member)
     if membership and roles.is_union_staff(actor, membership.union_id):
         return True
-    # A volunteer books follow-ups with a member on their own slots.
-    return slot.volunteer.user_id == actor.pk
+    # Otherwise only on a case the actor already holds with this member: a volunteer (or
+    # legal-aid staff) books a follow-up. Booking anyone at all would reveal their name.
+    return (
+        follow_up_of is not None
+        and follow_up_of.member_id == member.pk
+        and _role_on(actor, follow_up_of) in ("volunteer", "staff")
+        and (slot.volunteer.user_id == actor.pk or _role_on(actor, follow_up_of) == "staff")
+    )
+
+
+def _lock_member(member) -> None:
+    """Serialise one member's bookings: the upcoming count and the insert must not interleave
+    with another booking of the same member (different slots pass the slot constraint)."""
+    list(get_user_model().objects.select_for_update().filter(pk=member.pk).values_list("pk"))
+
+
+def _check_upcoming_limit(member, now: dt.datetime) -> None:
+    upcoming = Booking.objects.filter(
+        member=member, status=BookingStatus.BOOKED, slot__start__gt=now
+    ).count()
+    if upcoming >= max_upcoming_per_member():
+        raise Conflict(
+            ERR_TOO_MANY,
+            _("You already have %(n)d upcoming consultations.") % {"n": upcoming},
+        )
 
 
 def booking_create(
@@ -305,32 +158,35 @@ def booking_create(
     attachments: list[tuple[str, bytes]] | None = None,
     follow_up_of: Booking | None = None,
     now: dt.datetime | None = None,
+    service: str | None = None,
 ) -> Booking:
-    """Book a slot for a member (by the member, union staff, or the slot's volunteer)."""
+    """Book a slot for a member (by the member, union staff, or the slot's volunteer).
+
+    ``service`` pins the line the caller books in: a slot of another line is not offered."""
     now = now or timezone.now()
+    if service and slot.volunteer.service != service:
+        raise DomainError(
+            ERR_SLOT_UNAVAILABLE, _("This slot is no longer offered."), field="slot_id"
+        )
     if roles.active_membership(member) is None:
         raise NotAllowed(_("Only union members can book a consultation."), code=ERR_NOT_MEMBER)
-    if not _may_book_for(actor, member, slot):
+    if not _may_book_for(actor, member, slot, follow_up_of):
         raise NotAllowed(_("You may not book for this member."))
-    _check_topic(topic)
+    _check_topic(topic, slot.volunteer.service)
     text = _clean_description(description)
     checked = check_attachments(list(attachments or []))
     _check_slot_bookable(slot, channel, now)
-    upcoming = Booking.objects.filter(
-        member=member, status=BookingStatus.BOOKED, slot__start__gt=now
-    ).count()
-    if upcoming >= max_upcoming_per_member():
-        raise Conflict(
-            ERR_TOO_MANY,
-            _("You already have %(n)d upcoming consultations.") % {"n": upcoming},
-        )
+    _check_upcoming_limit(member, now)
     if selectors.slot_is_taken(slot):
         raise Conflict(ERR_SLOT_TAKEN, _("This slot has just been taken; choose another."))
     try:
         with transaction.atomic():
+            _lock_member(member)
+            _check_upcoming_limit(member, now)
             booking = Booking.objects.create(
                 slot=slot,
                 volunteer=slot.volunteer,
+                service=slot.volunteer.service,
                 member=member,
                 booked_by=actor,
                 topic=topic,
@@ -352,7 +208,7 @@ def booking_create(
                 detail=_when(slot),
             )
             transaction.on_commit(partial(notify.booking_confirmed, booking.pk))
-            transaction.on_commit(partial(_schedule_reminders, booking.pk))
+            transaction.on_commit(partial(reminders_schedule, booking.pk))
     except IntegrityError as exc:
         # The partial unique constraint caught a concurrent booking of the same slot.
         raise Conflict(ERR_SLOT_TAKEN, _("This slot has just been taken; choose another.")) from exc
@@ -406,7 +262,7 @@ def booking_cancel(
     role = _role_on(actor, booking)
     if role == "none":
         raise NotAllowed(_("You may not cancel this booking."))
-    reason = _CONTROL.sub("", reason or "").strip()[:1000]
+    reason = clean_text(reason).strip()[:1000]
     with transaction.atomic():
         booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
         if booking.status != BookingStatus.BOOKED:
@@ -447,7 +303,7 @@ def booking_reschedule(
     role = _role_on(actor, booking)
     if role == "none":
         raise NotAllowed(_("You may not change this booking."))
-    reason = _CONTROL.sub("", reason or "").strip()[:1000]
+    reason = clean_text(reason).strip()[:1000]
     if slot.volunteer_id != booking.volunteer_id:
         raise DomainError(
             ERR_OTHER_VOLUNTEER,
@@ -487,7 +343,7 @@ def booking_reschedule(
                 detail=f"{old_when} → {_when(slot)} {reason}".strip(),
             )
             transaction.on_commit(partial(notify.booking_rescheduled, booking.pk, old_when))
-            transaction.on_commit(partial(_schedule_reminders, booking.pk))
+            transaction.on_commit(partial(reminders_schedule, booking.pk))
     except IntegrityError as exc:
         raise Conflict(ERR_SLOT_TAKEN, _("This slot has just been taken; choose another.")) from exc
     return booking
@@ -508,7 +364,7 @@ def case_add_note(
     now = now or timezone.now()
     if not selectors.can_read_case(user=actor, booking=booking):
         raise NotAllowed(_("Only the assigned volunteer and legal-aid staff work on a case."))
-    text = _CONTROL.sub("", text or "").strip()
+    text = clean_text(text).strip()
     if outcome and outcome not in Outcome.values:
         raise DomainError(ERR_OUTCOME, _("Unknown outcome."), field="outcome")
     if not text and not outcome and held is None:
@@ -555,7 +411,7 @@ def feedback_submit(
         raise DomainError(ERR_RATING, _("Rate from 1 to 5."), field="rating")
     if booking.is_cancelled or booking.status == BookingStatus.NO_SHOW or booking.slot.end > now:
         raise DomainError(ERR_NOT_YET, _("You can rate a consultation after it took place."))
-    comment = _CONTROL.sub("", comment or "").strip()[:1000]
+    comment = clean_text(comment).strip()[:1000]
     try:
         with transaction.atomic():
             return Feedback.objects.create(booking=booking, rating=rating, comment=comment)
@@ -564,7 +420,6 @@ def feedback_submit(
 
 
 def notices_mark_read(*, user, now: dt.datetime | None = None) -> int:
-    from legalaid.models import Notice
 
     with transaction.atomic():
         return Notice.objects.filter(user=user, read_at__isnull=True).update(
@@ -572,72 +427,19 @@ def notices_mark_read(*, user, now: dt.datetime | None = None) -> int:
         )
 
 
-# --- reminders -----------------------------------------------------------------------
-
-REMINDER_OFFSETS = {
-    ReminderKind.DAY_BEFORE: dt.timedelta(days=1),
-    ReminderKind.HOUR_BEFORE: dt.timedelta(hours=1),
-}
-
-
-def reminder_due_kind(
-    *, start: dt.datetime, scheduled_at: dt.datetime, now: dt.datetime
-) -> str | None:
-    """Which reminder is due now (pure): the day-before one until an hour before, then the
-    hour-before one; none for a reminder time that passed before the booking was made."""
-    if now >= start:
-        return None
-    hour_mark = start - REMINDER_OFFSETS[ReminderKind.HOUR_BEFORE]
-    day_mark = start - REMINDER_OFFSETS[ReminderKind.DAY_BEFORE]
-    if now >= hour_mark:
-        return ReminderKind.HOUR_BEFORE if scheduled_at < hour_mark else None
-    if now >= day_mark:
-        return ReminderKind.DAY_BEFORE if scheduled_at < day_mark else None
-    return None
-
-
-def reminders_send_due(*, now: dt.datetime | None = None) -> int:
-    """Send every reminder that is due now; a reminder is recorded before it is sent, under a
-    unique constraint, so two workers (or cron and the task) never send it twice."""
-    now = now or timezone.now()
-    sent = 0
-    candidates = Booking.objects.filter(
-        status=BookingStatus.BOOKED,
-        slot__start__gt=now,
-        slot__start__lte=now + dt.timedelta(days=1),
-    ).select_related("slot", "slot__station", "volunteer__user", "member")
-    for booking in candidates:
-        kind = reminder_due_kind(
-            start=booking.slot.start, scheduled_at=booking.scheduled_at, now=now
+def case_read_record(*, user, booking: Booking) -> bool:
+    """Audit a volunteer or staff member opening a case file (the member reading their own
+    booking is not audited). True if an entry was written."""
+    if booking.member_id == getattr(user, "pk", None):
+        return False
+    if not selectors.can_read_case(user=user, booking=booking):
+        return False
+    with transaction.atomic():
+        audit_record(
+            action=AuditAction.CASE_READ,
+            actor=user,
+            obj=booking,
+            union=booking.volunteer.union_id,
+            detail=f"service {booking.service}",
         )
-        if kind is None:
-            continue
-        try:
-            with transaction.atomic():
-                ReminderSent.objects.create(
-                    booking=booking, kind=kind, slot_start=booking.slot.start
-                )
-                transaction.on_commit(partial(notify.booking_reminder, booking, kind))
-        except IntegrityError:
-            continue
-        sent += 1
-    return sent
-
-
-def _schedule_reminders(booking_id: int) -> None:
-    """Ask the task backend to sweep reminders at the two reminder times (when it can defer
-    tasks; the cron command covers backends that cannot)."""
-    from django_tasks import default_task_backend
-
-    from legalaid.tasks import send_legalaid_reminders
-
-    if not getattr(default_task_backend, "supports_defer", False):
-        return
-    booking = Booking.objects.select_related("slot").filter(pk=booking_id).first()
-    if booking is None:
-        return
-    now = timezone.now()
-    for offset in REMINDER_OFFSETS.values():
-        at = booking.slot.start - offset
-        if at > now:
-            send_legalaid_reminders.using(run_after=at).enqueue()
+    return True

@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from functools import partial
 
+from django.apps import apps
 from django.db import transaction
+from django.utils import timezone
+
+from legalaid.models import Volunteer
+from legalaid.services import booking_horizon_days
+from legalaid.slot_supply import slots_materialise
+from legalaid.slots import SHANGHAI
+from unionhome.core import roles
 
 # What each role may do with legal-aid objects in the admin (rows are scoped further there).
 STAFF_PERMISSIONS = {
@@ -26,9 +34,6 @@ VOLUNTEER_PERMISSIONS = {
 
 def grant_permissions(sender=None, app_config=None, **kwargs):
     """Give the role groups their legal-aid permissions (idempotent)."""
-    from django.apps import apps
-
-    from unionhome import roles
 
     def codenames(grants: dict) -> list[str]:
         return [f"{action}_{model}" for model, actions in grants.items() for action in actions]
@@ -45,11 +50,6 @@ def grant_permissions(sender=None, app_config=None, **kwargs):
 
 
 def _refresh(volunteer_id: int) -> None:
-    from django.utils import timezone
-
-    from legalaid.models import Volunteer
-    from legalaid.services import booking_horizon_days, slots_materialise
-    from legalaid.slots import SHANGHAI
 
     volunteer = Volunteer.objects.filter(pk=volunteer_id).first()
     if volunteer is None:
@@ -64,7 +64,6 @@ def _refresh(volunteer_id: int) -> None:
 
 def availability_changed(sender, instance, **kwargs):
     """Windows, absences or slot settings changed: bring the volunteer's slots in line."""
-    from legalaid.models import Volunteer
 
     volunteer_id = instance.pk if isinstance(instance, Volunteer) else instance.volunteer_id
     if kwargs.get("raw") or volunteer_id is None:

@@ -6,6 +6,7 @@ from django_tasks import task
 @task()
 def send_legalaid_reminders() -> int:
     """Send the reminders that are due (idempotent: each is recorded once)."""
-    from legalaid.services import reminders_send_due
+    # Imported here: legalaid.reminders enqueues this module's tasks (a real import cycle).
+    from legalaid.reminders import reminders_send_due
 
     return reminders_send_due()

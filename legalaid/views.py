@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,14 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from legalaid import selectors, services
-from legalaid.attachments import MAX_ATTACHMENT_BYTES
+from legalaid.attachments import MAX_ATTACHMENT_BYTES, attachment_response
 from legalaid.forms import BookingForm, CancelForm, FeedbackForm, NoteForm, RescheduleForm
 from legalaid.ics import booking_ics
+from legalaid.lines import TOPICS_BY_SERVICE, ServiceLine, StationKind
 from legalaid.maps import map_links
-from legalaid.models import Attachment, Channel, Notice, Slot, Station, Topic
+from legalaid.models import Channel, Notice, Slot, Station, Topic
 from legalaid.slots import SHANGHAI
-from unionhome import roles
-from unionhome.errors import DomainError, NotFound
+from unionhome.core import roles
+from unionhome.core.errors import DomainError, NotFound
 
 BOOKING_DAYS = 14
 
@@ -39,7 +39,7 @@ def _get_booking_or_404(user, pk: int):
         raise Http404(str(exc)) from exc
 
 
-def _station_rows():
+def _station_rows(kinds=None):
     return [
         (
             district,
@@ -56,7 +56,7 @@ def _station_rows():
                 for station in stations
             ],
         )
-        for district, stations in selectors.stations_by_district()
+        for district, stations in selectors.stations_by_district(kinds=kinds)
     ]
 
 
@@ -78,7 +78,15 @@ def index(request):
 
 
 def stations(request):
-    return render(request, "legalaid/stations.html", {"districts": _station_rows()})
+    """Rest and legal-aid stations by district, then workers' homes with what they offer."""
+    return render(
+        request,
+        "legalaid/stations.html",
+        {
+            "districts": _station_rows([StationKind.REST, StationKind.LEGAL_AID]),
+            "homes": _station_rows([StationKind.WORKERS_HOME]),
+        },
+    )
 
 
 def _parse_day(value: str | None) -> dt.date | None:
@@ -95,28 +103,14 @@ def _int_or_none(value) -> int | None:
         return None
 
 
-def _resolve_member(identifier: str):
-    from unionhome.accounts.phones import normalize_mainland_mobile
-    from unionhome.models import PhoneNumber
-
-    identifier = identifier.strip()
-    User = get_user_model()
-    user = User.objects.filter(username=identifier).first()
-    if user is None:
-        try:
-            phone = normalize_mainland_mobile(identifier)
-        except DomainError:
-            phone = None
-        record = PhoneNumber.objects.filter(phone=phone).select_related("user").first()
-        user = record.user if record else None
-    if user is None:
-        raise DomainError("unknown_member", _("No member with that username or number."))
-    return user
-
-
 def book(request):
-    """Choose topic, channel, day and slot; describe the problem; book."""
-    topic = request.GET.get("topic") if request.GET.get("topic") in Topic.values else ""
+    """Choose topic, channel, day and slot; describe the problem; book.
+
+    ``?line=counselling`` books psychological counselling on the same engine and page."""
+    line = request.GET.get("line")
+    line = line if line in ServiceLine.values else ServiceLine.LEGAL_AID
+    topics = TOPICS_BY_SERVICE[line]
+    topic = request.GET.get("topic") if request.GET.get("topic") in topics.values else ""
     channel = request.GET.get("channel") if request.GET.get("channel") in Channel.values else ""
     station_id = _int_or_none(request.GET.get("station"))
     user = request.user
@@ -138,8 +132,9 @@ def book(request):
             station_id=station_id,
             channel=channel or None,
             # A follow-up stays with the case's volunteer, whatever their specialities.
-            topic=None if follow_up else topic or None,
+            topic=None if follow_up or line != ServiceLine.LEGAL_AID else topic or None,
             volunteer_id=follow_up.volunteer_id if follow_up else None,
+            service=line,
         )
     )
     days: dict[dt.date, list[Slot]] = {}
@@ -148,32 +143,28 @@ def book(request):
     day = _parse_day(request.GET.get("day"))
     if day not in days:
         day = next(iter(days), None)
+    # Consultations the member already holds in these two weeks: warned before a second one.
+    held = selectors.member_bookings_by_day(user, first_day=today, last_day=last)
     may_book_for_others = user.is_authenticated and (
         selectors.is_legalaid_staff(user) or selectors.volunteer_for_user(user) is not None
     )
-    initial = {"topic": topic or Topic.OTHER, "channel": channel}
+    initial = {"topic": topic or "other", "channel": channel}
     if follow_up is not None:
         initial["member"] = follow_up.member.username
-    form = BookingForm(initial=initial)
+    form = BookingForm(initial=initial, topics=topics.choices)
     if request.method == "POST":
         if not user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
-        form = BookingForm(request.POST, request.FILES)
+        form = BookingForm(request.POST, request.FILES, topics=topics.choices)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 member = user
                 if data.get("member") and may_book_for_others:
-                    member = _resolve_member(data["member"])
-                slot = (
-                    Slot.objects.select_related("volunteer", "station")
-                    .filter(pk=data["slot"])
-                    .first()
-                )
-                if slot is None:
-                    raise DomainError(
-                        services.ERR_SLOT_UNAVAILABLE, _("This slot is no longer offered.")
+                    member = selectors.member_resolve(
+                        actor=user, member=data["member"], field="member"
                     )
+                slot = selectors.slot_get(slot_id=data["slot"], field="slot")
                 files = []
                 for upload in data["attachments"]:
                     files.append((upload.name, upload.read(MAX_ATTACHMENT_BYTES + 1)))
@@ -187,6 +178,7 @@ def book(request):
                     channel=data["channel"] or slot.channel,
                     attachments=files,
                     follow_up_of=follow_up,
+                    service=line,
                 )
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
@@ -198,15 +190,19 @@ def book(request):
         "legalaid/book.html",
         {
             "form": form,
-            "topics": Topic.choices,
+            "line": line,
+            "topics": topics.choices,
             "channels": Channel.choices,
             "stations": Station.objects.filter(is_active=True),
             "topic": topic,
             "channel": channel,
             "station_id": station_id,
-            "days": [(d, len(items)) for d, items in days.items()],
+            "days": [(d, len(items), d in held) for d, items in days.items()],
             "day": day,
             "day_slots": days.get(day, []),
+            "held_on_day": held.get(day, []),
+            "topic_label": topics(topic).label if topic else "",
+            "channel_label": Channel(channel).label if channel else "",
             "selected_slot": _int_or_none(request.POST.get("slot")),
             "is_member": roles.active_membership(user) is not None,
             "may_book_for_others": may_book_for_others,
@@ -236,6 +232,7 @@ def my_bookings(request):
 def booking_detail(request, pk: int):
     booking = _get_booking_or_404(request.user, pk)
     is_worker = selectors.can_read_case(user=request.user, booking=booking)
+    services.case_read_record(user=request.user, booking=booking)
     now = timezone.now()
     is_member = booking.member_id == request.user.pk
     return render(
@@ -297,20 +294,11 @@ def booking_reschedule(request, pk: int):
     if request.method == "POST":
         form = RescheduleForm(request.POST)
         if form.is_valid():
-            slot = (
-                Slot.objects.select_related("volunteer", "station")
-                .filter(pk=form.cleaned_data["slot"])
-                .first()
-            )
             try:
-                if slot is None:
-                    raise DomainError(
-                        services.ERR_SLOT_UNAVAILABLE, _("This slot is no longer offered.")
-                    )
                 services.booking_reschedule(
                     actor=request.user,
                     booking=booking,
-                    slot=slot,
+                    slot=selectors.slot_get(slot_id=form.cleaned_data["slot"]),
                     reason=form.cleaned_data.get("reason", ""),
                 )
             except DomainError as exc:
@@ -396,18 +384,11 @@ def booking_calendar(request, pk: int):
 
 @login_required
 def attachment_download(request, pk: int):
-    attachment = Attachment.objects.filter(pk=pk).first()
-    if attachment is None:
-        raise Http404
-    _get_booking_or_404(request.user, attachment.booking_id)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=True,
-        filename=attachment.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    try:
+        attachment = selectors.attachment_get(user=request.user, attachment_id=pk)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    return attachment_response(attachment)
 
 
 @login_required

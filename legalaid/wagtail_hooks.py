@@ -10,8 +10,8 @@ delete URLs, so guessing an id does not help.
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -25,8 +25,8 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from legalaid import selectors
+from legalaid.lines import SPECIALITIES
 from legalaid.models import (
-    SPECIALITIES,
     AvailabilityException,
     AvailabilityWindow,
     Booking,
@@ -37,8 +37,10 @@ from legalaid.models import (
     Volunteer,
     Weekday,
 )
-from unionhome import roles
-from unionhome.models import Union
+from legalaid.slot_supply import campaign_generate_slots
+from unionhome.core import roles
+from unionhome.core.admin_scope import UnionScopedViewMixin
+from unionhome.membership.models import Union
 
 # --- scope -----------------------------------------------------------------------------
 
@@ -101,20 +103,17 @@ for _model in (Booking, Feedback):
     register_permission_policy(_model, ReadOnlyPolicy(_model), exact_class=True)
 
 
-class ScopedIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return scoped(self.model, self.request.user)
+class ScopedObjectMixin(UnionScopedViewMixin):
+    """The shared union scope (404 outside it), with legal aid's wider rule: a volunteer also
+    sees their own rows (``_scope_q``)."""
+
+    def scope_queryset(self, queryset):
+        q = _scope_q(self.model, self.request.user)
+        return queryset if q is None else queryset.filter(q).distinct()
 
 
-class ScopedObjectMixin:
-    """Object views answer 404 for rows outside the user's scope (not visible, not just
-    forbidden), whatever the model permission says."""
-
-    def get_object(self, *args, **kwargs):
-        obj = super().get_object(*args, **kwargs)
-        if not scoped(self.model, self.request.user).filter(pk=obj.pk).exists():
-            raise Http404
-        return obj
+class ScopedIndexView(ScopedObjectMixin, generic.IndexView):
+    pass
 
 
 class ScopedEditView(ScopedObjectMixin, generic.EditView):
@@ -172,6 +171,7 @@ class VolunteerForm(ScopedForm):
             "user",
             "union",
             "display_name",
+            "service",
             "title",
             "profile",
             "specialities",
@@ -186,7 +186,6 @@ class VolunteerForm(ScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
 
         # Only accounts in the volunteers group can be linked to a profile.
         self.fields["user"].queryset = get_user_model().objects.filter(
@@ -222,7 +221,6 @@ class CampaignForm(ScopedForm):
 
 class CampaignCreateView(generic.CreateView):
     def save_instance(self):
-        from legalaid.services import campaign_generate_slots
 
         instance = super().save_instance()
         campaign_generate_slots(campaign=instance)
@@ -231,7 +229,6 @@ class CampaignCreateView(generic.CreateView):
 
 class CampaignEditView(ScopedEditView):
     def save_instance(self):
-        from legalaid.services import campaign_generate_slots
 
         instance = super().save_instance()
         campaign_generate_slots(campaign=instance)
@@ -250,21 +247,36 @@ class ScopedViewSet(ModelViewSet):
 
 
 class StationViewSet(ScopedViewSet):
+    """Every kind of station (rest, legal aid, workers' home) in one menu entry of its own:
+    the public site, legal aid and campaigns all read these rows."""
+
     model = Station
     icon = "site"
+    menu_label = _("Stations")
+    menu_order = 300
+    add_to_admin_menu = True
     form_fields = [
         "union",
         "name",
+        "name_en",
+        "kind",
+        "company",
+        "offers",
+        "offers_en",
         "address",
+        "address_en",
         "district",
         "latitude",
         "longitude",
         "opening_hours",
+        "opening_hours_en",
         "amenities",
+        "amenities_en",
+        "phone",
         "is_active",
     ]
-    list_display = ["name", "district", "address", "is_active"]
-    list_filter = ["district", "is_active"]
+    list_display = ["name", "kind", "district", "address", "is_active"]
+    list_filter = ["kind", "district", "is_active"]
     search_fields = ["name", "address", "district"]
 
     def get_form_class(self, for_update=False):
@@ -274,8 +286,8 @@ class StationViewSet(ScopedViewSet):
 class VolunteerViewSet(ScopedViewSet):
     model = Volunteer
     icon = "user"
-    list_display = ["display_name", "title", "union", "does_phone", "does_video", "is_active"]
-    list_filter = ["is_active", "does_video"]
+    list_display = ["display_name", "service", "title", "union", "does_video", "is_active"]
+    list_filter = ["service", "is_active", "does_video"]
     search_fields = ["display_name", "title", "languages"]
 
     def get_form_class(self, for_update=False):
@@ -366,7 +378,6 @@ class LegalAidGroup(ViewSetGroup):
         VolunteerViewSet("legalaid_volunteers"),
         WindowViewSet("legalaid_windows"),
         ExceptionViewSet("legalaid_absences"),
-        StationViewSet("legalaid_stations"),
         CampaignViewSet("legalaid_campaigns"),
         FeedbackViewSet("legalaid_feedback"),
     )
@@ -374,7 +385,7 @@ class LegalAidGroup(ViewSetGroup):
 
 @hooks.register("register_admin_viewset")
 def register_legalaid_viewsets():
-    return LegalAidGroup()
+    return [LegalAidGroup(), StationViewSet("legalaid_stations")]
 
 
 # --- dashboard panel -------------------------------------------------------------------

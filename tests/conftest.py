@@ -1,5 +1,3 @@
-import os
-
 import pytest
 
 from tests.browser import chromium, live_server_url, page  # noqa: F401 - shared fixtures
@@ -10,8 +8,6 @@ from tests.services import (
     postgres_configured,
     redis_available,
 )
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def _missing(item) -> str | None:
@@ -38,7 +34,7 @@ def pytest_runtest_setup(item):
 @pytest.fixture
 def demo(db):
     """The demo content of seed_demo (users, unions, and what each app adds)."""
-    from unionhome import demo as demo_module
+    from unionhome.core import demo as demo_module
 
     return demo_module.seed_all()
 
@@ -71,6 +67,18 @@ def _wagtail_roots(request):
     else:
         return
     _ensure_wagtail_roots()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a request to an /en/ page leaves English
+    active in the thread, which would leak into the next test's service calls."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from bargaining.contracts.models import Contract, ContractVersion
-from unionhome import roles
+from unionhome.core import roles
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -1,18 +1,20 @@
 """The contract endpoints, mounted under /api/v1/bargaining/ next to the bargaining router.
 
 Thin: each endpoint finds the case the caller may see and calls one service or selector;
-DomainError becomes ``{detail, code}`` with its status in ``unionhome.api``.
+DomainError becomes ``{detail, code}`` with its status in ``unionhome.config.api``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from ninja import Router, Schema, Status
 
 from bargaining.contracts import documents, selectors, services
+from unionhome.core.api_types import StrictInt
 
 router = Router(tags=["contracts"])
 
@@ -44,21 +46,27 @@ class DeadlineOut(Schema):
     due: dt.date
     days_left: int
     overdue: bool
+    source: str = ""
+    source_url: str = ""
 
 
 class ContractOut(Schema):
     case_id: int
     status: str
     title: str | None = None
-    term_years: int | None = None
+    term_years: float | None = None
+    term_note: str = ""
+    ratifying_body: str = ""
     ballot_id: int | None = None
     union_signed_at: dt.datetime | None = None
     employer_signed_at: dt.datetime | None = None
     signed_at: dt.datetime | None = None
     filing_due: dt.date | None = None
     filed_at: dt.datetime | None = None
+    filing_received_on: dt.date | None = None
     objection_due: dt.date | None = None
     objection: str = ""
+    objected_items: list[int] = []
     effective_on: dt.date | None = None
     expires_on: dt.date | None = None
     renewal_opens_on: dt.date | None = None
@@ -76,7 +84,14 @@ def _contract_out(case, viewer) -> dict:
         "status": case.status,
         "actions": [name for name, allowed in vars(actions).items() if allowed],
         "deadlines": [
-            {"label": d.label, "due": d.due, "days_left": d.days_left, "overdue": d.overdue}
+            {
+                "label": d.label,
+                "due": d.due,
+                "days_left": d.days_left,
+                "overdue": d.overdue,
+                "source": d.source,
+                "source_url": d.source_url,
+            }
             for d in selectors.contract_deadlines(case=case, contract=contract)
         ],
     }
@@ -85,14 +100,18 @@ def _contract_out(case, viewer) -> dict:
     for name in (
         "title",
         "term_years",
+        "term_note",
+        "ratifying_body",
         "ballot_id",
         "union_signed_at",
         "employer_signed_at",
         "signed_at",
         "filing_due",
         "filed_at",
+        "filing_received_on",
         "objection_due",
         "objection",
+        "objected_items",
         "effective_on",
         "expires_on",
         "renewal_opens_on",
@@ -144,15 +163,30 @@ def filing_zip(request, case_id: int, lang: str | None = None):
 
 
 class DraftIn(Schema):
-    term_years: int | None = None
+    term_years: Decimal | None = None
+    # Collective Contract Provisions art. 38: the reason confirming a term outside 1-3 years.
+    confirm_term: str = ""
+
+
+class RatificationIn(Schema):
+    # Collective Contract Provisions art. 36: "congress" or "covered_workers" (with roster_id).
+    body: str
+    roster_id: StrictInt | None = None
 
 
 class FileIn(Schema):
     reference: str = ""
+    received_on: dt.date | None = None
+
+
+class ReceivedIn(Schema):
+    received_on: dt.date
+    reason: str
 
 
 class ObjectionIn(Schema):
     text: str
+    item_ids: list[StrictInt] = []
 
 
 def _after(request, case_id: int):
@@ -163,15 +197,22 @@ def _after(request, case_id: int):
 @router.post("/cases/{case_id}/contract/draft", response={201: ContractOut})
 def contract_draft(request, case_id: int, payload: DraftIn | None = None):
     case, _v = selectors.case_for_records(user=request.user, case_id=case_id)
-    term = payload.term_years if payload else None
-    services.contract_draft(case=case, by=request.user, term_years=term)
+    services.contract_draft(
+        case=case,
+        by=request.user,
+        term_years=payload.term_years if payload else None,
+        confirm_term=payload.confirm_term if payload else "",
+    )
     return Status(201, _after(request, case_id))
 
 
 @router.post("/cases/{case_id}/contract/ratification", response={201: ContractOut})
-def contract_ratification(request, case_id: int):
+def contract_ratification(request, case_id: int, payload: RatificationIn):
+    """Put the draft to the congress or to all covered workers (never members alone)."""
     case, _v = selectors.case_for_records(user=request.user, case_id=case_id)
-    services.contract_submit_for_ratification(case=case, by=request.user)
+    services.contract_submit_for_ratification(
+        case=case, by=request.user, body=payload.body, roster=payload.roster_id
+    )
     return Status(201, _after(request, case_id))
 
 
@@ -192,14 +233,28 @@ def contract_sign(request, case_id: int):
 @router.post("/cases/{case_id}/contract/file", response=ContractOut)
 def contract_file(request, case_id: int, payload: FileIn):
     case, _v = selectors.case_for_records(user=request.user, case_id=case_id)
-    services.contract_file(case=case, by=request.user, reference=payload.reference)
+    services.contract_file(
+        case=case, by=request.user, reference=payload.reference, received_on=payload.received_on
+    )
+    return _after(request, case_id)
+
+
+@router.post("/cases/{case_id}/contract/filing-received", response=ContractOut)
+def contract_filing_received(request, case_id: int, payload: ReceivedIn):
+    """Staff correct the day the labour administration received the text (art. 47)."""
+    case, _v = selectors.case_for_records(user=request.user, case_id=case_id)
+    services.contract_set_filing_received(
+        case=case, by=request.user, received_on=payload.received_on, reason=payload.reason
+    )
     return _after(request, case_id)
 
 
 @router.post("/cases/{case_id}/contract/objection", response=ContractOut)
 def contract_objection(request, case_id: int, payload: ObjectionIn):
     case, _v = selectors.case_for_records(user=request.user, case_id=case_id)
-    services.contract_record_objection(case=case, by=request.user, text=payload.text)
+    services.contract_record_objection(
+        case=case, by=request.user, text=payload.text, item_ids=payload.item_ids
+    )
     return _after(request, case_id)
 
 

@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 def grant_wording_permissions(sender, **kwargs):
     """Staff edit the contract wording in the Wagtail admin (model permissions)."""
-    from unionhome import roles
+    # Imported when run (after migrate): roles imports auth models, which cannot load with
+    # this module (it is imported before the app registry is ready).
+    from unionhome.core import roles
 
     codenames = roles.crud_codenames("wordingtemplate") + roles.crud_codenames("standardclause")
     grants = {roles.FEDERATION_STAFF: codenames, roles.UNION_STAFF: codenames}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from bargaining.contracts.docx_builder import (
     CHAPTER_TITLES,
@@ -70,11 +71,12 @@ def contract_data(
     items: Iterable[AgreedItem],
     wordings: Iterable[Wording] = (),
     clauses: Iterable[Clause] = (),
-    term_years: int = 3,
+    term_years: Decimal | int = 3,
     start: dt.date | None = None,
     end: dt.date | None = None,
     language: str = ZH,
     draft: bool = False,
+    ratification: str = "",
 ) -> ContractData:
     """Everything the builder needs, with each item as a sentence in its chapter."""
     language = language if language in (ZH, EN) else ZH
@@ -86,7 +88,8 @@ def contract_data(
         "union": union.name,
         "start": format_date(start, language) if start else open_start,
         "end": format_date(end, language) if end else open_end,
-        "years": term_years,
+        # The term as agreed (art. 38), never rounded: "2.5", not "2" or "2.50".
+        "years": format(Decimal(str(term_years)).normalize(), "f"),
     }
     standing = _clauses_by_chapter(clauses, language)
 
@@ -105,6 +108,9 @@ def contract_data(
             item, wordings, language=language, employer=employer.name, union=union.name
         )
         chapter(key).articles.append(sentence)
+    if ratification:
+        # Collective Contract Provisions art. 36: the body that adopted the draft, as counted.
+        chapter("supplementary").articles.append(clean_text(ratification))
     for text in standing.get("supplementary", ()):
         chapter("supplementary").articles.append(render_clause(text, **clause_values))
 

@@ -1,16 +1,21 @@
 """The statutory deadlines of a collective contract, computed in Asia/Shanghai. Pure.
 
-Sources: Collective Contract Provisions (2004) art. 38 (term of one to three years; renewal
-may be requested in its last three months), art. 42 (filed with the labour administration
-within 10 days of the chiefs' signatures) and art. 47 (in force if no objection is raised
-within 15 days of receipt). Periods count from the day after the event (Civil Code art. 201:
-the first day is not counted), so a period of N days ends at the end of day event + N.
+Sources: Collective Contract Provisions (2004) art. 38 (term generally of one to three
+years; renewal may be requested in its last three months), art. 42 (filed with the labour
+administration within 10 days of the chiefs' signatures) and art. 47 (in force if no
+objection is raised within 15 days of the day the administration RECEIVED the text). Periods
+count from the day after the event (Civil Code art. 201: the first day is not counted), so a
+period of N days ends at the end of day event + N; a last day that is a day of rest moves to
+the next working day (Civil Code art. 203). The calendar is passed in as ``last_day`` (a
+function of a date, see ``legalaid.holidays.last_day``) so this module stays pure; without
+it the day is not moved.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -35,23 +40,37 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def filing_due(signed_at: dt.datetime) -> dt.date:
-    """The last day on which the employer side may file the signed contract."""
-    return local_date(signed_at) + dt.timedelta(days=FILING_DAYS)
+def _same_day(day: dt.date) -> dt.date:
+    return day
 
 
-def filing_overdue(signed_at: dt.datetime, now: dt.datetime) -> bool:
-    return local_date(now) > filing_due(signed_at)
+def filing_due(signed_at: dt.datetime, last_day=_same_day) -> dt.date:
+    """The last day on which the employer side may file the signed contract (art. 42)."""
+    return last_day(local_date(signed_at) + dt.timedelta(days=FILING_DAYS))
 
 
-def filing_reminder_due(signed_at: dt.datetime, now: dt.datetime) -> bool:
+def filing_overdue(signed_at: dt.datetime, now: dt.datetime, due: dt.date | None = None) -> bool:
+    """Past the filing deadline (``due``: the stored one, calendar applied)."""
+    return local_date(now) > (due or filing_due(signed_at))
+
+
+def filing_reminder_due(
+    signed_at: dt.datetime, now: dt.datetime, due: dt.date | None = None
+) -> bool:
     """Remind from three days before the filing deadline on (and after it has passed)."""
-    return local_date(now) >= filing_due(signed_at) - dt.timedelta(days=FILING_REMINDER_DAYS)
+    due = due or filing_due(signed_at)
+    return local_date(now) >= due - dt.timedelta(days=FILING_REMINDER_DAYS)
 
 
 def objection_due(filed_at: dt.datetime) -> dt.date:
-    """The last day on which the labour administration may object."""
-    return local_date(filed_at) + dt.timedelta(days=OBJECTION_DAYS)
+    """The last day on which the labour administration may object, when it received the text
+    the day it was filed."""
+    return objection_due_from(local_date(filed_at))
+
+
+def objection_due_from(received_on: dt.date, last_day=_same_day) -> dt.date:
+    """Art. 47: 15 days from the day the labour administration RECEIVED the text."""
+    return last_day(received_on + dt.timedelta(days=OBJECTION_DAYS))
 
 
 def effective_on(filed_at: dt.datetime) -> dt.date:
@@ -59,11 +78,13 @@ def effective_on(filed_at: dt.datetime) -> dt.date:
     return objection_due(filed_at) + dt.timedelta(days=1)
 
 
-def expires_on(start: dt.date, years: int) -> dt.date:
-    """The last day of a term of ``years`` years starting on ``start``."""
-    if not 1 <= years <= 3:
-        raise ValueError("a collective contract runs for one to three years")
-    return add_months(start, 12 * years) - dt.timedelta(days=1)
+def expires_on(start: dt.date, years) -> dt.date:
+    """The last day of a term of ``years`` years (whole months, e.g. 2.5) from ``start``.
+    Art. 38 says "generally" one to three years: other terms are confirmed when drafting."""
+    months = Decimal(str(years)) * 12
+    if months <= 0 or months != months.to_integral_value():
+        raise ValueError("a term is a positive number of whole months")
+    return add_months(start, int(months)) - dt.timedelta(days=1)
 
 
 def renewal_opens_on(expires: dt.date) -> dt.date:

@@ -14,9 +14,20 @@ from django.utils.translation import gettext as _
 from bargaining.contracts import docx_builder as b
 from bargaining.contracts.content import Clause, contract_data
 from bargaining.contracts.deadlines import SHANGHAI, local_date
-from bargaining.contracts.models import Contract, StandardClause, WordingTemplate
+from bargaining.contracts.models import Contract, RatifyingBody, StandardClause, WordingTemplate
+from bargaining.contracts.ratification import ratification_official_notice, ratification_summary
 from bargaining.contracts.wording import AgreedItem, Wording
-from bargaining.models import Audience, Case, CaseStatus, Event, ItemStatus, Side
+from bargaining.models import (
+    Audience,
+    Case,
+    CaseStatus,
+    Covers,
+    Event,
+    ItemStatus,
+    Side,
+    ValueKind,
+)
+from unionhome.core.bilingual import pick, unit_for
 
 DRAFT_STATUSES = {CaseStatus.AGREED, CaseStatus.DRAFT, CaseStatus.RATIFICATION}
 
@@ -45,23 +56,47 @@ def clauses_for(language: str) -> list[Clause]:
     ]
 
 
-def agreed_items(case: Case) -> list[AgreedItem]:
+def _in_language(language: str, function, *args):
+    with translation.override(language):
+        return function(*args)
+
+
+def _covers_note(item) -> str:
+    """Which workers a clause covers, when not all (plan §1; Labour Law art. 44 binds only a
+    labour relationship, so the contract must say whom each premium is for)."""
+    if item.covers == Covers.ALL:
+        return ""
+    return _("Applies to: %(workers)s") % {"workers": Covers(item.covers).label}
+
+
+def _agreed_value(item, language: str):
+    # A text item's agreed wording is written in one language; the English contract prints
+    # the English wording staff gave, if any.
+    if language == b.EN and item.value_kind == ValueKind.TEXT and item.agreed_value_en.strip():
+        return item.agreed_value_en
+    return item.agreed_value
+
+
+def agreed_items(case: Case, language: str = b.ZH) -> list[AgreedItem]:
     return [
         AgreedItem(
             topic=item.topic,
-            title=item.title,
-            value=item.agreed_value,
-            unit=item.unit,
+            title=pick(item.title, item.title_en, language),
+            value=_agreed_value(item, language),
+            unit=unit_for(item.unit, item.unit_en, language),
             value_kind=item.value_kind,
+            note=_covers_note(item),
         )
         for item in case.items.filter(status=ItemStatus.AGREED).order_by("position", "id")
     ]
 
 
 def union_name(case: Case, language: str) -> str:
-    if language == b.EN and case.union.name_en:
-        return case.union.name_en
-    return case.union.name
+    return pick(case.union.name, case.union.name_en, language)
+
+
+def employer_name(case: Case, language: str) -> str:
+    return pick(case.employer, case.employer_en, language)
 
 
 def _signed_on(moment) -> dt.date | None:
@@ -70,12 +105,16 @@ def _signed_on(moment) -> dt.date | None:
 
 def contract_title(case: Case, language: str) -> str:
     if language == b.EN:
-        return f"Collective contract: {case.title}"
+        return f"Collective contract: {pick(case.title, case.title_en, language)}"
     title = case.title.strip()
     if title.endswith("合同"):
         return title
     # "2026年度…集体协商" (the talks) -> "2026年度…集体合同" (their result).
     return (title.removesuffix("集体协商").removesuffix("协商") or title) + "集体合同"
+
+
+def _contract_title(case: Case, contract: Contract | None, language: str) -> str:
+    return contract.title if contract and language == b.ZH else contract_title(case, language)
 
 
 def contract_content(
@@ -85,7 +124,7 @@ def contract_content(
     if draft is None:
         draft = case.status in DRAFT_STATUSES
     employer = b.Party(
-        case.employer,
+        employer_name(case, language),
         _name(case.chief(Side.EMPLOYER)),
         _signed_on(contract.employer_signed_at) if contract else None,
     )
@@ -95,11 +134,11 @@ def contract_content(
         _signed_on(contract.union_signed_at) if contract else None,
     )
     return contract_data(
-        title=(contract.title if contract and language == b.ZH else contract_title(case, language)),
-        case_name=case.title,
+        title=_contract_title(case, contract, language),
+        case_name=pick(case.title, case.title_en, language),
         employer=employer,
         union=union,
-        items=agreed_items(case),
+        items=_in_language(language, agreed_items, case, language),
         wordings=wordings_for(language),
         clauses=clauses_for(language),
         term_years=contract.term_years if contract else 3,
@@ -107,7 +146,16 @@ def contract_content(
         end=contract.expires_on if contract else None,
         language=language,
         draft=draft,
+        ratification=_ratification_article(contract, language),
     )
+
+
+def _ratification_article(contract: Contract | None, language: str) -> str:
+    """Once adopted, the contract itself says which body adopted it, with the counts."""
+    if contract is None or contract.ratified_at is None or not contract.ratifying_body:
+        return ""
+    with translation.override(language):
+        return body_sentence(contract, _summary(contract))
 
 
 def contract_render(case: Case, contract: Contract | None, language: str) -> bytes:
@@ -134,7 +182,11 @@ def _minutes_entry(event: Event, items: dict[int, str], language: str) -> b.Minu
             text += f"（{payload['note']}）" if language == b.ZH else f" ({payload['note']})"
         return b.MinutesEntry(at, _("Offer"), text)
     if kind == "item.tentative":
-        return b.MinutesEntry(at, _("Item agreed"), f"{item}：{payload.get('display', '')}")
+        text = f"{item}：{payload.get('display', '')}"
+        if payload.get("override"):
+            # A chief's override of a legal-floor warning is part of the record of the talks.
+            text += " " + _("Legal floor overridden: %(reason)s") % {"reason": payload["override"]}
+        return b.MinutesEntry(at, _("Item agreed"), text)
     if kind == "item.reopened":
         return b.MinutesEntry(at, _("Item reopened"), item)
     if kind == "agreement.confirmed":
@@ -155,7 +207,10 @@ def _minutes_entry(event: Event, items: dict[int, str], language: str) -> b.Minu
 
 def minutes_content(case: Case, language: str) -> b.MinutesData:
     with translation.override(language):
-        items = dict(case.items.values_list("id", "title"))
+        items = {
+            pk: pick(title, title_en, language)
+            for pk, title, title_en in case.items.values_list("id", "title", "title_en")
+        }
         events = (
             Event.objects.filter(case=case, audience=Audience.TABLE)
             .select_related("actor")
@@ -164,8 +219,8 @@ def minutes_content(case: Case, language: str) -> b.MinutesData:
         entries = [e for e in (_minutes_entry(ev, items, language) for ev in events) if e]
         return b.MinutesData(
             title=_("Minutes of the collective bargaining meetings"),
-            case_name=case.title,
-            employer=b.Party(case.employer, _name(case.chief(Side.EMPLOYER))),
+            case_name=pick(case.title, case.title_en, language),
+            employer=b.Party(employer_name(case, language), _name(case.chief(Side.EMPLOYER))),
             union=b.Party(union_name(case, language), _name(case.chief(Side.UNION))),
             entries=entries,
             rounds=case.rounds.count(),
@@ -181,35 +236,47 @@ def minutes_render(case: Case, language: str) -> bytes:
 # --- the filing package ------------------------------------------------------------------------
 
 
+def body_sentence(contract: Contract, summary) -> str:
+    """Who voted, with the counts: the contract, the notice and the cover letter all say it
+    (Collective Contract Provisions art. 36)."""
+    body = RatifyingBody(contract.ratifying_body or RatifyingBody.CONGRESS)
+    if summary is None:
+        return _("The draft was put to the %(body)s (Collective Contract Provisions art. 36).") % {
+            "body": body.label
+        }
+    return _(
+        "The draft was put to the %(body)s (Collective Contract Provisions art. 36): "
+        "%(eligible)s entitled to vote, %(turnout)s attended, %(yes)s in favour; "
+        "result: %(result)s."
+    ) % {
+        "body": body.label,
+        "eligible": summary.eligible,
+        "turnout": summary.turnout,
+        "yes": summary.yes,
+        "result": _("adopted") if summary.passed else _("not adopted"),
+    }
+
+
 def ratification_notice_render(case: Case, contract: Contract, language: str) -> bytes:
-    from bargaining.contracts.ratification import ratification_summary
 
     summary = ratification_summary(contract)
     with translation.override(language):
         paragraphs = [
             _(
-                "The draft collective contract “%(title)s” was put to the vote of the members "
-                "of %(union)s under the collective-contract rule (at least two thirds take "
-                "part, more than half of all eligible approve)."
+                "The draft collective contract “%(title)s” of %(union)s was voted on under "
+                "the collective-contract rule: at least two thirds of those entitled attend, "
+                "and at least half of all of them approve (Collective Contract Provisions "
+                "art. 36)."
             )
-            % {"title": contract.title, "union": union_name(case, language)},
+            % {
+                "title": _contract_title(case, contract, language),
+                "union": union_name(case, language),
+            },
+            body_sentence(contract, summary),
         ]
-        if summary is not None:
-            paragraphs.append(
-                _(
-                    "Eligible: %(eligible)s. Took part: %(turnout)s. In favour: %(yes)s. "
-                    "Result: %(result)s."
-                )
-                % {
-                    "eligible": summary.eligible,
-                    "turnout": summary.turnout,
-                    "yes": summary.yes,
-                    "result": _("approved") if summary.passed else _("not approved"),
-                }
-            )
         data = b.LetterData(
             title=_("Notice of the result of the vote on the collective contract"),
-            case_name=case.title,
+            case_name=pick(case.title, case.title_en, language),
             paragraphs=paragraphs,
             sender=union_name(case, language),
             dated=_signed_on(contract.ratified_at),
@@ -218,12 +285,17 @@ def ratification_notice_render(case: Case, contract: Contract, language: str) ->
     return b.build_letter(data)
 
 
+def _summary(contract: Contract):
+
+    return ratification_summary(contract)
+
+
 def cover_letter_render(case: Case, contract: Contract, language: str) -> bytes:
     with translation.override(language):
-        region = case.union.region or ""
+        region = pick(case.union.region, case.union.region_en, language)
         data = b.LetterData(
             title=_("Submission of a collective contract for review"),
-            case_name=case.title,
+            case_name=pick(case.title, case.title_en, language),
             addressee=_("%(region)s Human Resources and Social Security Bureau")
             % {"region": region},
             paragraphs=[
@@ -233,17 +305,22 @@ def cover_letter_render(case: Case, contract: Contract, language: str) -> bytes:
                     "chief representatives on %(signed)s, for review."
                 )
                 % {
-                    "employer": case.employer,
+                    "employer": employer_name(case, language),
                     "union": union_name(case, language),
-                    "title": contract.title,
+                    "title": _contract_title(case, contract, language),
                     "signed": b.format_date(_signed_on(contract.signed_at), language),
                 },
+                body_sentence(contract, _summary(contract)),
                 _(
-                    "Enclosed: the collective contract (three copies), the notice of the result "
-                    "of the members' vote, and the minutes of the bargaining meetings."
+                    "Enclosed: the text of the collective contract in three copies (Collective "
+                    "Contract Provisions art. 42), the notice of the result of the vote, and "
+                    "the minutes of the bargaining meetings."
                 ),
             ],
-            sender=f"{case.employer}　{union_name(case, language)}",
+            sender=(
+                f"{employer_name(case, language)}"
+                f"{'　' if language == b.ZH else ', '}{union_name(case, language)}"
+            ),
             dated=_signed_on(contract.filed_at) or local_date(timezone.now()),
             language=language,
         )
@@ -253,7 +330,6 @@ def cover_letter_render(case: Case, contract: Contract, language: str) -> bytes:
 def filing_package(
     case: Case, contract: Contract, contract_bytes: bytes, language: str, user=None
 ) -> bytes:
-    from bargaining.contracts.ratification import ratification_official_notice
 
     notice = ratification_official_notice(contract=contract, user=user, language=language)
     with translation.override(language):

@@ -10,9 +10,7 @@ staff-edited templates (see ``wording.py``).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -22,6 +20,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+
+from bargaining.contracts import docx_fast
 
 ZH = "zh-hans"
 EN = "en"
@@ -309,7 +309,13 @@ def ordered_chapters(chapters: Iterable[Chapter]) -> list[Chapter]:
 # --- document set-up -------------------------------------------------------------------------
 
 
-def _set_fonts(style, east_asian: str, size: float | None = None, bold: bool | None = None):
+def _set_fonts(
+    style,
+    east_asian: str,
+    size: float | None = None,
+    bold: bool | None = None,
+    language: str = ZH,
+):
     style.font.name = LATIN_FONT
     if size is not None:
         style.font.size = Pt(size)
@@ -318,7 +324,10 @@ def _set_fonts(style, east_asian: str, size: float | None = None, bold: bool | N
     # font.name sets only the Latin slots; Chinese text uses w:eastAsia.
     rfonts = style.element.get_or_add_rPr().get_or_add_rFonts()
     rfonts.set(qn("w:eastAsia"), east_asian)
-    rfonts.set(qn("w:hint"), "eastAsia")
+    if language == ZH:
+        # Only in Chinese: the hint makes Word draw quotes and apostrophes (’ “ ”) with the
+        # CJK face, which prints them full-width ("union’ s") in English text.
+        rfonts.set(qn("w:hint"), "eastAsia")
     # Tell renderers the East Asian text is Simplified Chinese (picks SC glyph forms).
     rpr = style.element.get_or_add_rPr()
     lang = rpr.find(qn("w:lang"))
@@ -326,6 +335,7 @@ def _set_fonts(style, east_asian: str, size: float | None = None, bold: bool | N
         lang = OxmlElement("w:lang")
         rpr.append(lang)
     lang.set(qn("w:eastAsia"), "zh-CN")
+    lang.set(qn("w:val"), "zh-CN" if language == ZH else "en-GB")
 
 
 def _new_document(header_text: str, language: str):
@@ -339,10 +349,17 @@ def _new_document(header_text: str, language: str):
     section.right_margin = Mm(26)
 
     styles = document.styles
-    _set_fonts(styles["Normal"], BODY_EAST_ASIAN, size=14 if language == ZH else 12)
-    _set_fonts(styles["Title"], TITLE_EAST_ASIAN, size=22, bold=True)
+    _set_fonts(
+        styles["Normal"], BODY_EAST_ASIAN, size=14 if language == ZH else 12, language=language
+    )
+    _set_fonts(styles["Title"], TITLE_EAST_ASIAN, size=22, bold=True, language=language)
     for name in ("Heading 1", "Heading 2"):
-        _set_fonts(styles[name], HEADING_EAST_ASIAN, size=16 if name == "Heading 1" else 14)
+        _set_fonts(
+            styles[name],
+            HEADING_EAST_ASIAN,
+            size=16 if name == "Heading 1" else 14,
+            language=language,
+        )
         styles[name].font.color.rgb = None
     document.core_properties.title = clean_text(header_text, limit=200)
     document.core_properties.language = "zh-CN" if language == ZH else "en-GB"
@@ -373,13 +390,15 @@ def _add_page_number(paragraph, language: str) -> None:
 
 
 def _heading(document, text: str, level: int = 1):
-    paragraph = document.add_heading(clean_text(text, limit=300), level=level)
+    paragraph = docx_fast.add_styled_paragraph(
+        document, clean_text(text, limit=300), f"Heading {level}"
+    )
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     return paragraph
 
 
 def _title(document, text: str):
-    paragraph = document.add_paragraph(clean_text(text, limit=300), style="Title")
+    paragraph = docx_fast.add_styled_paragraph(document, clean_text(text, limit=300), "Title")
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     return paragraph
 
@@ -392,11 +411,8 @@ FIXED_TIMESTAMP = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 def _to_bytes(document) -> bytes:
     document.core_properties.created = FIXED_TIMESTAMP
     document.core_properties.modified = FIXED_TIMESTAMP
-    buffer = io.BytesIO()
-    document.save(buffer)
-    buffer.seek(0)
-    with zipfile.ZipFile(buffer) as saved:
-        return build_zip({info.filename: saved.read(info) for info in saved.infolist()})
+    # The parts go straight into the fixed-time ZIP (not saved, read back and zipped again).
+    return docx_fast.deterministic_zip(docx_fast.package_files(document))
 
 
 # --- the contract ----------------------------------------------------------------------------
@@ -559,13 +575,7 @@ def build_letter(data: LetterData) -> bytes:
 
 def build_zip(files: dict[str, bytes]) -> bytes:
     """A ZIP of the given files (names are kept, UTF-8 flagged for Chinese names)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, content in files.items():
-            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, content)
-    return buffer.getvalue()
+    return docx_fast.deterministic_zip(files)
 
 
 __all__ = [

@@ -7,6 +7,7 @@ keeps every generated document.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from bargaining.models import Side, Topic, ValueKind
+from bargaining.models import CaseStatus, Side, Topic, ValueKind
 
 
 class DocumentLanguage(models.TextChoices):
@@ -43,6 +44,13 @@ class ChapterKey(models.TextChoices):
     LIABILITY = "liability", _("Liability for breach")
     OTHER = "other", _("Other matters")
     SUPPLEMENTARY = "supplementary", _("Supplementary provisions")
+
+
+class RatifyingBody(models.TextChoices):
+    """Collective Contract Provisions art. 36: the bodies that may adopt a draft contract."""
+
+    CONGRESS = "congress", _("Workers' congress")
+    COVERED_WORKERS = "covered_workers", _("All covered workers")
 
 
 class WordingTemplate(models.Model):
@@ -94,7 +102,7 @@ class WordingTemplate(models.Model):
     def __str__(self) -> str:
         topic = self.get_topic_display() if self.topic else _("any topic")
         kind = self.get_value_kind_display() if self.value_kind else _("any kind")
-        return f"[{self.language}] {topic} / {kind}"
+        return f"[{self.get_language_display()}] {topic} / {kind}"
 
 
 class StandardClause(models.Model):
@@ -117,17 +125,31 @@ class StandardClause(models.Model):
         ordering = ["language", "chapter", "position", "id"]
 
     def __str__(self) -> str:
-        return f"[{self.language}] {self.get_chapter_display()} {self.position}"
+        return f"[{self.get_language_display()}] {self.get_chapter_display()} {self.position}"
 
 
 class Contract(models.Model):
     """The collective contract of one case: what each lifecycle step recorded."""
 
     case = models.OneToOneField(
-        "bargaining.Case", on_delete=models.CASCADE, related_name="contract"
+        "bargaining.Case",
+        on_delete=models.CASCADE,
+        related_name="contract",
+        verbose_name=_("bargaining case"),
     )
     title = models.CharField(_("title"), max_length=200)
-    term_years = models.PositiveSmallIntegerField(_("term (years)"), default=3)
+    # Collective Contract Provisions art. 38: "一般为1至3年" (generally one to three years):
+    # another term is possible but needs a chief's confirmation, recorded in ``term_note``.
+    term_years = models.DecimalField(
+        _("term (years)"), max_digits=4, decimal_places=2, default=Decimal("3")
+    )
+    term_note = models.CharField(
+        _("reason for a term outside one to three years"), max_length=500, blank=True
+    )
+    # Collective Contract Provisions art. 36: who ratified (never the union's members alone).
+    ratifying_body = models.CharField(
+        _("ratified by"), max_length=20, choices=RatifyingBody.choices, blank=True
+    )
     ballot = models.ForeignKey(
         "ballots.Ballot",
         verbose_name=_("ratification ballot"),
@@ -138,11 +160,21 @@ class Contract(models.Model):
     )
     ratified_at = models.DateTimeField(_("ratified at"), null=True, blank=True)
     union_signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("signed for the union by"),
     )
     union_signed_at = models.DateTimeField(_("signed by the union side at"), null=True, blank=True)
     employer_signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("signed for the employer by"),
     )
     employer_signed_at = models.DateTimeField(
         _("signed by the employer side at"), null=True, blank=True
@@ -152,12 +184,28 @@ class Contract(models.Model):
     filing_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("filed by"),
     )
     filing_reference = models.CharField(_("filing reference"), max_length=100, blank=True)
+    # Collective Contract Provisions art. 47: the 15 days run from the day the labour
+    # administration RECEIVED the text. Defaults to the filing day; staff correct it with a
+    # reason (``filing_received_note``).
+    filing_received_on = models.DateField(
+        _("received by the labour administration on"), null=True, blank=True
+    )
+    filing_received_note = models.CharField(
+        _("reason for the corrected receipt date"), max_length=500, blank=True
+    )
     objection_due = models.DateField(_("objection period ends"), null=True, blank=True)
     objected_at = models.DateTimeField(_("objected at"), null=True, blank=True)
     objection = models.TextField(_("objection of the labour administration"), blank=True)
+    # Collective Contract Provisions art. 46: only the items objected to are bargained again.
+    objected_items = models.JSONField(_("items objected to"), default=list, blank=True)
     effective_on = models.DateField(_("in force from"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     renewal_opens_on = models.DateField(_("renewal may be requested from"), null=True, blank=True)
@@ -170,7 +218,12 @@ class Contract(models.Model):
         related_name="renews",
     )
     renewal_requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("renewal requested by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -179,9 +232,9 @@ class Contract(models.Model):
         verbose_name_plural = _("collective contracts")
         ordering = ["-id"]
         constraints = [
-            # Collective Contract Provisions 2004, art. 38: a term of one to three years.
+            # A term in whole months (art. 38 allows other terms than 1-3 years, see above).
             models.CheckConstraint(
-                condition=Q(term_years__gte=1, term_years__lte=3), name="contracts_term_1_to_3"
+                condition=Q(term_years__gt=0, term_years__lte=10), name="contracts_term_positive"
             ),
         ]
 
@@ -208,7 +261,9 @@ def private_storage():
 class ContractVersion(models.Model):
     """One generated document. Every regeneration is kept; the hash shows what changed."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="versions")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="versions", verbose_name=_("contract")
+    )
     number = models.PositiveIntegerField(_("version"))
     language = models.CharField(
         _("language"), max_length=10, choices=DocumentLanguage.choices, default="zh-hans"
@@ -222,7 +277,12 @@ class ContractVersion(models.Model):
     content = models.JSONField(_("content"), default=dict, blank=True, editable=False)
     size = models.PositiveIntegerField(_("size (bytes)"), default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("generated at"), auto_now_add=True)
 
@@ -237,4 +297,10 @@ class ContractVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.contract} v{self.number} ({self.language})"
+        return f"{self.contract} v{self.number} ({self.get_language_display()})"
+
+    @property
+    def case_status_label(self) -> str:
+        """The stored status code in words (the code stays as stored: it is a record)."""
+        labels = dict(CaseStatus.choices)
+        return str(labels.get(self.case_status, self.case_status))

@@ -5,15 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bargaining.contracts import deadlines
+from bargaining.contracts.content import data_from_json
 from bargaining.contracts.models import Contract, ContractVersion
+from bargaining.legal_sources import citation, guide_url
 from bargaining.models import Case, CaseStatus, Side
 from bargaining.selectors import Viewer, case_viewer
-from unionhome import roles
-from unionhome.errors import NotFound
+from unionhome.ballots.models import VoterRoster
+from unionhome.core import roles
+from unionhome.core.errors import NotFound
 
 CS = CaseStatus
 # Members of the union may read the contract once the members have ratified it.
@@ -104,6 +108,16 @@ class Deadline:
     label: str
     due: dt.date
     days_left: int
+    # The article the deadline comes from (a key of bargaining.legal_sources.SOURCES).
+    source_key: str = ""
+
+    @property
+    def source(self) -> str:
+        return citation(self.source_key)
+
+    @property
+    def source_url(self) -> str:
+        return guide_url(self.source_key)
 
     @property
     def overdue(self) -> bool:
@@ -121,16 +135,20 @@ def contract_deadlines(*, case: Case, contract: Contract | None, now=None) -> li
     today = deadlines.local_date(now or timezone.now())
     rows = []
     if case.status == CS.SIGNED and contract.filing_due:
-        rows.append(Deadline(_("File with the labour administration by"), contract.filing_due, 0))
+        rows.append(
+            Deadline(_("File with the labour administration by"), contract.filing_due, 0, "ccp_42")
+        )
     if case.status == CS.FILED and contract.objection_due:
-        rows.append(Deadline(_("Objection period ends"), contract.objection_due, 0))
+        rows.append(Deadline(_("Objection period ends"), contract.objection_due, 0, "ccp_47"))
     if case.status == CS.RATIFICATION and contract.ballot_id:
         closes = deadlines.local_date(contract.ballot.closes_at)
-        rows.append(Deadline(_("The members' vote closes"), closes, 0))
+        rows.append(Deadline(_("The vote on the draft closes"), closes, 0, "ccp_36"))
     if case.status == CS.IN_FORCE and contract.renewal_opens_on:
-        rows.append(Deadline(_("Renewal may be requested from"), contract.renewal_opens_on, 0))
+        rows.append(
+            Deadline(_("Renewal may be requested from"), contract.renewal_opens_on, 0, "ccp_38")
+        )
     if case.status in IN_FORCE_STATUSES and contract.expires_on:
-        rows.append(Deadline(_("Expires on"), contract.expires_on, 0))
+        rows.append(Deadline(_("Expires on"), contract.expires_on, 0, "ccp_38"))
     for row in rows:
         row.days_left = (row.due - today).days
     return rows
@@ -162,16 +180,23 @@ def contract_actions(*, case: Case, viewer: Viewer, contract: Contract | None) -
         file=status == CS.SIGNED and (viewer.side == Side.EMPLOYER or viewer.is_observer),
         object=status == CS.FILED and (viewer.side == Side.EMPLOYER or viewer.is_observer),
         resume=chief_or_staff and status in (CS.REJECTED, CS.OBJECTED),
-        renew=status == CS.EXPIRING
+        # Art. 38 gives the right in the last three months; art. 32 allows asking earlier.
+        renew=status in (CS.IN_FORCE, CS.EXPIRING)
         and (viewer.is_representative or viewer.is_observer)
         and not (contract and contract.renewal_case_id),
+    )
+
+
+def rosters_for(*, case: Case) -> list:
+    """The union's rosters of covered workers, newest first, with their size."""
+    return list(
+        VoterRoster.objects.filter(union_id=case.union_id).annotate(size=Count("voters"))[:20]
     )
 
 
 def contract_text(*, case: Case, contract: Contract | None, language: str):
     """What the latest version says (its snapshot), so the page shows the same articles as
     the document; None before any version exists."""
-    from bargaining.contracts.content import data_from_json
 
     if contract is None:
         return None

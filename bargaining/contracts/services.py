@@ -9,199 +9,72 @@ transaction; text messages go out only after commit.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
-from decimal import Decimal, InvalidOperation
 
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bargaining import case_setup
 from bargaining.contracts import deadlines, documents
-from bargaining.contracts.content import data_to_json
-from bargaining.contracts.docx_builder import EN, ZH, build_contract
-from bargaining.contracts.models import Contract, ContractVersion
-from bargaining.contracts.ratification import ratification_ballot_create, ratification_passed
-from bargaining.models import AgendaItem, Case, CaseStatus, ItemStatus, Representative, Side
-from bargaining.selectors import Viewer, case_viewer
-from unionhome.errors import Conflict, DomainError, NotAllowed, NotFound
+from bargaining.contracts.docx_builder import ZH
+from bargaining.contracts.drafting import BAD_TERM, contract_draft  # noqa: F401 (re-exported)
 
-ITEMS_OPEN = "items_open"
-CASE_STATUS = "case_status"
-NOT_RATIFIED = "not_ratified"
-ALREADY_SIGNED = "already_signed"
-BALLOT_NOT_CLOSED = "ballot_not_closed"
-RENEWAL_NOT_OPEN = "renewal_not_open"
-RENEWAL_EXISTS = "renewal_exists"
-OBJECTION_EMPTY = "objection_empty"
-OBJECTION_LATE = "objection_period_over"
-BAD_TERM = "invalid_term"
-
-MAX_OBJECTION_LENGTH = 5000
-MAX_REFERENCE_LENGTH = 100
-CS = CaseStatus
-
-
-# --- helpers -------------------------------------------------------------------------------
-
-
-def _lock(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("union").get(pk=case.pk)
-
-
-def _viewer(user, case: Case) -> Viewer:
-    viewer = case_viewer(user=user, case=case)
-    if not viewer.can_see:
-        raise NotFound(_("No such bargaining case."))
-    return viewer
-
-
-def _require_status(case: Case, *statuses: str) -> None:
-    if case.status not in statuses:
-        raise Conflict(
-            CASE_STATUS,
-            _("Not possible while the case is “%(status)s”.")
-            % {"status": case.get_status_display()},
-        )
-
-
-def _require(condition: bool, detail: str, code: str = "forbidden") -> None:
-    if not condition:
-        raise NotAllowed(detail, code)
-
-
-def _is_chief_or_staff(viewer: Viewer) -> bool:
-    return viewer.is_chief or viewer.is_observer
-
-
-def _event(case: Case, kind: str, by, summary: str, **payload) -> None:
-    from bargaining.services import event_append
-
-    event_append(case=case, kind=kind, actor=by, payload={"summary": summary, **payload})
-
-
-def _set_status(case: Case, status: str) -> None:
-    case.status = status
-    case.save(update_fields=["status"])
-
-
-def _contract(case: Case) -> Contract:
-    try:
-        return Contract.objects.select_for_update().get(case=case)
-    except Contract.DoesNotExist:
-        raise Conflict(CASE_STATUS, _("This case has no contract yet.")) from None
-
-
-def _store_versions(case: Case, contract: Contract, by) -> list[ContractVersion]:
-    """Render the contract in both languages as the next version; earlier ones are kept.
-
-    The builder is deterministic, so an unchanged text keeps its hash. The file is written
-    before the transaction commits: a rollback leaves an unreferenced file under a random
-    name in private storage, never a row without its file."""
-    number = (contract.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    versions = []
-    for language in (ZH, EN):
-        data = documents.contract_content(case, contract, language)
-        content = build_contract(data)
-        version = ContractVersion(
-            content=data_to_json(data),
-            contract=contract,
-            number=number,
-            language=language,
-            case_status=case.status,
-            sha256=hashlib.sha256(content).hexdigest(),
-            size=len(content),
-            created_by=by,
-        )
-        version.file.save(
-            f"contract-{case.pk}-v{number}-{language}-{secrets.token_hex(6)}.docx",
-            ContentFile(content),
-            save=False,
-        )
-        version.save()
-        versions.append(version)
-    return versions
-
-
-def _notify(phones_of, message: str) -> None:
-    from unionhome.sms import send_sms
-
-    phones = [p for p in phones_of if p]
-    transaction.on_commit(lambda: [send_sms(phone, message) for phone in phones])
-
-
-def _phone(user) -> str:
-    return getattr(getattr(user, "phone_number", None), "phone", "") if user else ""
-
-
-def open_items(case: Case) -> list[AgendaItem]:
-    return list(case.items.exclude(status=ItemStatus.AGREED).order_by("position", "id"))
-
-
-# --- agreed -> draft -------------------------------------------------------------------------
-
-
-def _agreed_term(case: Case) -> int | None:
-    """The term the sides agreed as an item on the "term" topic, if it is 1-3 years."""
-    item = case.items.filter(topic="term", status=ItemStatus.AGREED).first()
-    try:
-        years = int(Decimal(str(item.agreed_value))) if item else None
-    except (InvalidOperation, ValueError, TypeError):
-        return None
-    return years if years in (1, 2, 3) else None
-
-
-def contract_draft(*, case: Case, by, term_years: int | None = None) -> ContractVersion:
-    """Generate (or regenerate) the draft contract; every generation is kept as a version."""
-    if term_years is not None and not 1 <= int(term_years) <= 3:
-        raise DomainError(BAD_TERM, _("The term must be one to three years."), field="term_years")
-    with transaction.atomic():
-        case = _lock(case)
-        viewer = _viewer(by, case)
-        _require(
-            _is_chief_or_staff(viewer),
-            _("Only a chief representative or the union's staff may draft the contract."),
-        )
-        if case.status in (CS.REQUESTED, CS.ACTIVE, CS.SUSPENDED):
-            pending = open_items(case)
-            titles = "、".join(item.title for item in pending) or _("(no items)")
-            raise Conflict(
-                ITEMS_OPEN,
-                _("Not every item is agreed yet. Open items: %(items)s") % {"items": titles},
-            )
-        _require_status(case, CS.AGREED, CS.DRAFT)
-        term_years = term_years or _agreed_term(case)
-        contract, created = Contract.objects.select_for_update().get_or_create(
-            case=case,
-            defaults={
-                "title": documents.contract_title(case, ZH),
-                "term_years": term_years or 3,
-            },
-        )
-        if term_years and contract.term_years != term_years:
-            contract.term_years = term_years
-            contract.save(update_fields=["term_years"])
-        _set_status(case, CS.DRAFT)
-        version = _store_versions(case, contract, by)[0]
-        _event(
-            case,
-            "contract.drafted",
-            by,
-            _("Draft contract version %(n)s generated") % {"n": version.number},
-            version=version.number,
-            sha256=version.sha256,
-        )
-    return version
-
+# Re-exported: callers keep one entry point for every lifecycle step.
+from bargaining.contracts.filing import (  # noqa: F401
+    contract_file,
+    contract_record_objection,
+    contract_resume_bargaining,
+    contract_set_filing_received,
+)
+from bargaining.contracts.lifecycle import (  # noqa: F401
+    ALREADY_SIGNED,
+    BALLOT_NOT_CLOSED,
+    CASE_STATUS,
+    CS,
+    ITEMS_OPEN,
+    MAX_OBJECTION_LENGTH,
+    MAX_REFERENCE_LENGTH,
+    NOT_RATIFIED,
+    OBJECTION_EMPTY,
+    OBJECTION_LATE,
+    RENEWAL_EXISTS,
+    RENEWAL_NOT_OPEN,
+    _contract,
+    _event,
+    _is_chief_or_staff,
+    _lock,
+    _notify,
+    _phone,
+    _require,
+    _require_status,
+    _set_status,
+    _store_versions,
+    _viewer,
+    open_items,
+)
+from bargaining.contracts.models import Contract, RatifyingBody
+from bargaining.contracts.ratification import (
+    ratification_ballot_create,
+    ratification_electorate,
+    ratification_passed,
+)
+from bargaining.models import AgendaItem, Case, Representative, Side
+from bargaining.services import event_append
+from legalaid import holidays
+from unionhome.audit.models import AuditAction
+from unionhome.audit.services import audit_record
+from unionhome.core.errors import Conflict, DomainError
 
 # --- draft -> ratification -> ratified / rejected ------------------------------------------
 
 
-def contract_submit_for_ratification(*, case: Case, by, now: dt.datetime | None = None):
-    """Put the draft to the members' vote: a ballot under the collective-contract rule."""
+def contract_submit_for_ratification(
+    *, case: Case, by, body: str, roster=None, now: dt.datetime | None = None
+):
+    """Put the draft to the workers' congress or to all covered workers (``body``, with their
+    ``roster``): Collective Contract Provisions art. 36, never the union's members alone."""
     now = now or timezone.now()
+    electorate = ratification_electorate(case=case, body=body, roster=roster)
     with transaction.atomic():
         case = _lock(case)
         viewer = _viewer(by, case)
@@ -221,17 +94,22 @@ def contract_submit_for_ratification(*, case: Case, by, now: dt.datetime | None 
             title=_("Vote on the collective contract: %(title)s") % {"title": contract.title},
             summary_html=f"<p>{summary}</p>",
             opens_at=now,
+            body=body,
+            roster=electorate,
             by=by,
         )
         contract.ballot = ballot
-        contract.save(update_fields=["ballot"])
+        contract.ratifying_body = body
+        contract.save(update_fields=["ballot", "ratifying_body"])
         _set_status(case, CS.RATIFICATION)
         _event(
             case,
             "contract.ratification",
             by,
-            _("Put to the members' vote"),
+            _("Put to the vote of the %(body)s (Collective Contract Provisions art. 36)")
+            % {"body": RatifyingBody(body).label},
             ballot=ballot.pk,
+            body=body,
             closes_at=ballot.closes_at.isoformat(),
         )
     return ballot
@@ -251,46 +129,27 @@ def contract_record_ratification(*, case: Case, by=None, now: dt.datetime | None
         contract = _contract(case)
         passed = ratification_passed(contract=contract, now=now)
         if passed is None:
-            raise Conflict(BALLOT_NOT_CLOSED, _("The members' vote has not closed yet."))
+            raise Conflict(BALLOT_NOT_CLOSED, _("The vote has not closed yet."))
+        body = RatifyingBody(contract.ratifying_body or RatifyingBody.CONGRESS).label
         if passed:
             contract.ratified_at = now
             contract.save(update_fields=["ratified_at"])
             _set_status(case, CS.RATIFIED)
-            _event(case, "contract.ratified", by, _("The members approved the contract"))
+            _event(
+                case,
+                "contract.ratified",
+                by,
+                _("The %(body)s adopted the contract") % {"body": body},
+            )
         else:
             _set_status(case, CS.REJECTED)
-            _event(case, "contract.rejected", by, _("The members rejected the contract"))
+            _event(
+                case,
+                "contract.rejected",
+                by,
+                _("The %(body)s did not adopt the contract") % {"body": body},
+            )
         return case.status
-
-
-def contract_resume_bargaining(*, case: Case, by) -> Case:
-    """After a rejection or an objection: reopen every item and bargain again."""
-    with transaction.atomic():
-        case = _lock(case)
-        viewer = _viewer(by, case)
-        _require(_is_chief_or_staff(viewer), _("Only a chief representative or staff may do this."))
-        _require_status(case, CS.REJECTED, CS.OBJECTED)
-        case.items.update(status=ItemStatus.OPEN)
-        case.status = CS.ACTIVE
-        case.union_confirmed_at = case.employer_confirmed_at = case.agreed_at = None
-        case.save(
-            update_fields=["status", "union_confirmed_at", "employer_confirmed_at", "agreed_at"]
-        )
-        Contract.objects.filter(case=case).update(
-            ballot=None,
-            ratified_at=None,
-            union_signed_by=None,
-            union_signed_at=None,
-            employer_signed_by=None,
-            employer_signed_at=None,
-            signed_at=None,
-            filing_due=None,
-            filed_at=None,
-            filed_by=None,
-            objection_due=None,
-        )
-        _event(case, "contract.reopened", by, _("Back to bargaining"))
-    return case
 
 
 # --- ratified -> signed -> filed ---------------------------------------------------------------
@@ -318,7 +177,7 @@ def contract_sign(*, case: Case, by, now: dt.datetime | None = None) -> Contract
         both = contract.union_signed_at and contract.employer_signed_at
         if both:
             contract.signed_at = now
-            contract.filing_due = deadlines.filing_due(now)
+            contract.filing_due = deadlines.filing_due(now, holidays.last_day)
             fields += ["signed_at", "filing_due"]
         contract.save(update_fields=fields)
         _event(
@@ -327,6 +186,13 @@ def contract_sign(*, case: Case, by, now: dt.datetime | None = None) -> Contract
             by,
             _("Signed by the chief of the %(side)s") % {"side": Side(side).label},
             side=side,
+        )
+        audit_record(
+            action=AuditAction.CONTRACT_SIGN,
+            actor=by,
+            obj=contract,
+            union=case.union_id,
+            detail=f"case {case.pk}, side {side}",
         )
         if both:
             _set_status(case, CS.SIGNED)
@@ -340,67 +206,6 @@ def contract_sign(*, case: Case, by, now: dt.datetime | None = None) -> Contract
                 )
                 % {"title": contract.title, "due": contract.filing_due.isoformat()},
             )
-    return contract
-
-
-def contract_file(
-    *, case: Case, by, reference: str = "", now: dt.datetime | None = None
-) -> Contract:
-    """Record that the employer side filed the signed contract with the labour administration."""
-    now = now or timezone.now()
-    reference = (reference or "").strip()
-    if len(reference) > MAX_REFERENCE_LENGTH:
-        raise DomainError("invalid", _("The reference is too long."), field="reference")
-    with transaction.atomic():
-        case = _lock(case)
-        viewer = _viewer(by, case)
-        _require(
-            viewer.side == Side.EMPLOYER or viewer.is_observer,
-            _("The employer side files the contract."),
-        )
-        _require_status(case, CS.SIGNED)
-        contract = _contract(case)
-        contract.filed_at, contract.filed_by = now, by
-        contract.filing_reference = reference
-        contract.objection_due = deadlines.objection_due(now)
-        contract.save(update_fields=["filed_at", "filed_by", "filing_reference", "objection_due"])
-        _set_status(case, CS.FILED)
-        _event(
-            case,
-            "contract.filed",
-            by,
-            _("Filed with the labour administration"),
-            objection_due=contract.objection_due.isoformat(),
-            late=deadlines.local_date(now) > contract.filing_due if contract.filing_due else False,
-        )
-    return contract
-
-
-def contract_record_objection(
-    *, case: Case, by, text: str, now: dt.datetime | None = None
-) -> Contract:
-    """The labour administration objected within its 15 days: record what it said."""
-    now = now or timezone.now()
-    text = (text or "").strip()
-    if not text:
-        raise DomainError(OBJECTION_EMPTY, _("Write down the objection."), field="text")
-    if len(text) > MAX_OBJECTION_LENGTH:
-        raise DomainError("invalid", _("The objection is too long."), field="text")
-    with transaction.atomic():
-        case = _lock(case)
-        viewer = _viewer(by, case)
-        _require(
-            viewer.is_observer or viewer.side == Side.EMPLOYER,
-            _("The employer side or the union's staff record an objection."),
-        )
-        _require_status(case, CS.FILED)
-        contract = _contract(case)
-        if contract.objection_due and deadlines.local_date(now) > contract.objection_due:
-            raise Conflict(OBJECTION_LATE, _("The 15 days for an objection have passed."))
-        contract.objected_at, contract.objection = now, text
-        contract.save(update_fields=["objected_at", "objection"])
-        _set_status(case, CS.OBJECTED)
-        _event(case, "contract.objected", by, _("The labour administration objected"), text=text)
     return contract
 
 
@@ -448,7 +253,9 @@ def contracts_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
         except DomainError:
             continue
     for contract in Contract.objects.filter(case__status=CS.SIGNED).select_related("case"):
-        if contract.signed_at and deadlines.filing_reminder_due(contract.signed_at, now):
+        if contract.signed_at and deadlines.filing_reminder_due(
+            contract.signed_at, now, contract.filing_due
+        ):
             result["reminded"] += contract_remind_filing(contract=contract, now=now)
     time_driven = (CS.FILED, CS.IN_FORCE, CS.EXPIRING)
     for case_id in Case.objects.filter(status__in=time_driven).values_list("id", flat=True):
@@ -472,7 +279,7 @@ def contract_remind_filing(*, contract: Contract, now: dt.datetime) -> int:
         locked.filing_reminded_at = now
         locked.save(update_fields=["filing_reminded_at"])
         case = locked.case
-        overdue = deadlines.filing_overdue(locked.signed_at, now)
+        overdue = deadlines.filing_overdue(locked.signed_at, now, locked.filing_due)
         message = (
             _("The collective contract “%(title)s” was due to be filed by %(due)s: file it now.")
             if overdue
@@ -483,8 +290,6 @@ def contract_remind_filing(*, contract: Contract, now: dt.datetime) -> int:
         people = [case.chief(Side.EMPLOYER), *case.union.staff.all()]
         phones = [_phone(person) for person in people]
         _notify(phones, message)
-        from bargaining.services import event_append
-
         event_append(
             case=Case.objects.select_for_update().get(pk=case.pk),
             kind="contract.filing_reminder",
@@ -497,9 +302,9 @@ def contract_remind_filing(*, contract: Contract, now: dt.datetime) -> int:
 
 
 def contract_request_renewal(*, case: Case, by, now: dt.datetime | None = None) -> Case:
-    """Either side asks to renew in the last three months: a new case with the same items."""
-    from bargaining import services as bargaining_services
-
+    """Either side asks to renew: a new case with the same items. Art. 38 gives the right to
+    ask in the last three months; earlier is allowed too (art. 32 lets either side request
+    bargaining at any time), and the request then says so."""
     now = now or timezone.now()
     with transaction.atomic():
         case = _lock(case)
@@ -508,17 +313,13 @@ def contract_request_renewal(*, case: Case, by, now: dt.datetime | None = None) 
             viewer.is_representative or viewer.is_observer,
             _("Only the representatives or the union's staff may request renewal."),
         )
-        if case.status == CS.IN_FORCE:
-            raise Conflict(
-                RENEWAL_NOT_OPEN,
-                _("Renewal may be requested in the last three months of the term."),
-            )
-        _require_status(case, CS.EXPIRING)
+        _require_status(case, CS.IN_FORCE, CS.EXPIRING)
+        early = case.status == CS.IN_FORCE
         contract = _contract(case)
         if contract.renewal_case_id:
             raise Conflict(RENEWAL_EXISTS, _("Renewal has already been requested."))
         side = viewer.side or Side.UNION
-        new_case = bargaining_services.case_request(
+        new_case = case_setup.case_request(
             union=case.union,
             employer=case.employer,
             employer_kind=case.employer_kind,
@@ -528,7 +329,16 @@ def contract_request_renewal(*, case: Case, by, now: dt.datetime | None = None) 
                 "The collective contract “%(title)s” expires on %(date)s. We request "
                 "bargaining on its renewal."
             )
-            % {"title": contract.title, "date": contract.expires_on.isoformat()},
+            % {"title": contract.title, "date": contract.expires_on.isoformat()}
+            + (
+                " "
+                + _(
+                    "The request is made before the last three months of the term "
+                    "(Collective Contract Provisions art. 38), as art. 32 allows."
+                )
+                if early
+                else ""
+            ),
             requested_by_side=side,
             by=by,
             now=now,
@@ -551,12 +361,24 @@ def contract_request_renewal(*, case: Case, by, now: dt.datetime | None = None) 
                 statutory_check=item.statutory_check,
                 expected_per_hour=item.expected_per_hour,
                 throughput_sample=item.throughput_sample,
+                covers=item.covers,
+                break_after_hours=item.break_after_hours,
+                compensatory_rest=item.compensatory_rest,
                 position=item.position,
             )
         contract.renewal_case = new_case
         contract.renewal_requested_by = by
         contract.save(update_fields=["renewal_case", "renewal_requested_by"])
-        _event(case, "contract.renewal", by, _("Renewal requested"), renewal_case=new_case.pk)
+        _event(
+            case,
+            "contract.renewal",
+            by,
+            _("Renewal requested before the last three months (art. 32)")
+            if early
+            else _("Renewal requested"),
+            renewal_case=new_case.pk,
+            early=early,
+        )
     return new_case
 
 

@@ -2,10 +2,11 @@
 
 from django_tasks import task
 
+from bargaining.contracts.services import contracts_tick
+
 
 @task()
 def contracts_tick_task() -> dict:
     """Record closed votes, send filing reminders, advance contracts by date; run daily."""
-    from bargaining.contracts.services import contracts_tick
 
     return contracts_tick()

@@ -3,6 +3,8 @@ page with the contract in force. Thin: each view calls one selector or service."
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -13,13 +15,21 @@ from django.views.decorators.http import require_POST
 
 from bargaining.contracts import documents, selectors, services
 from bargaining.contracts.content import numbered
-from unionhome.errors import DomainError
+from bargaining.legal_sources import citation, guide_url
+from unionhome.core.errors import DomainError
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _language(request) -> str:
     return documents.language_of(getattr(request, "LANGUAGE_CODE", ""))
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        raise DomainError("invalid_date", _("Not a date."), field="received_on") from None
 
 
 def _get(finder, request, case_id):
@@ -58,24 +68,35 @@ def contract_page(request, case_id: int):
         "versions": list(contract.versions.all()) if contract and viewer.can_see else [],
         "can_see_records": viewer.can_see,
         "filing_ready": case.status in services.FILING_STATUSES,
+        "rosters": selectors.rosters_for(case=case) if viewer.is_observer else [],
+        "ratification_source": citation("ccp_36"),
+        "ratification_source_url": guide_url("ccp_36"),
+        "term_source": citation("ccp_38"),
+        "term_source_url": guide_url("ccp_38"),
     }
     return render(request, "contracts/contract_page.html", context)
 
 
 ACTIONS = {
     "draft": lambda case, user, post: services.contract_draft(
-        case=case, by=user, term_years=int(post.get("term_years") or 0) or None
+        case=case,
+        by=user,
+        term_years=(post.get("term_years") or "").strip() or None,
+        confirm_term=post.get("confirm_term", ""),
     ),
     "submit": lambda case, user, post: services.contract_submit_for_ratification(
-        case=case, by=user
+        case=case, by=user, body=post.get("body", ""), roster=post.get("roster") or None
     ),
     "result": lambda case, user, post: services.contract_record_ratification(case=case, by=user),
     "sign": lambda case, user, post: services.contract_sign(case=case, by=user),
     "file": lambda case, user, post: services.contract_file(
-        case=case, by=user, reference=post.get("reference", "")
+        case=case,
+        by=user,
+        reference=post.get("reference", ""),
+        received_on=_date(post.get("received_on")),
     ),
     "object": lambda case, user, post: services.contract_record_objection(
-        case=case, by=user, text=post.get("text", "")
+        case=case, by=user, text=post.get("text", ""), item_ids=post.getlist("item_ids")
     ),
     "resume": lambda case, user, post: services.contract_resume_bargaining(case=case, by=user),
     "renew": lambda case, user, post: services.contract_request_renewal(case=case, by=user),

@@ -118,6 +118,20 @@ DEFAULT_WORDINGS: tuple[Wording, ...] = (
         topic="safety",
         chapter="safety",
     ),
+    # City plan §2: platforms reasonably control online working time (the "hours" chapter).
+    Wording(
+        ZH,
+        "甲方应当合理管控劳动者在线工作时长，{title}为{value}{unit}。",
+        topic="hours",
+        chapter="hours",
+    ),
+    Wording(
+        EN,
+        "Party A shall reasonably limit the workers' online working time: {title} shall be "
+        "{value} {unit}.",
+        topic="hours",
+        chapter="hours",
+    ),
     Wording(
         ZH,
         "甲方制定或修改奖惩规则应当与乙方协商，{title}为{value}{unit}。",
@@ -248,6 +262,21 @@ def render_clause(text: str, **values: object) -> str:
     return clean_text(text.format_map(_Keep({k: clean_text(v) for k, v in values.items()})))
 
 
+# The filing clause before and after the correction (for the data migration that fixes the
+# seeded rows staff have not edited).
+OLD_FILING_CLAUSE = {
+    ZH: "本合同一式三份，甲乙双方各执一份，报劳动保障行政部门备案一份。",
+    EN: "This contract is made in three copies: one for each party and one for filing "
+    "with the labour administration.",
+}
+FILING_CLAUSE = {
+    ZH: "本合同自双方首席代表签字之日起10日内，由甲方将文本一式三份报送劳动保障行政部门"
+    "审查；甲乙双方另各执一份。",
+    EN: "Within 10 days of the chief representatives' signatures, Party A submits the text "
+    "of this contract in three copies to the labour administration for review; each party "
+    "keeps one further copy.",
+}
+
 # Standing clauses every contract carries, per chapter, in order. Placeholders:
 # {employer}, {union}, {start}, {end}, {years}.
 DEFAULT_CLAUSES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -277,7 +306,9 @@ DEFAULT_CLAUSES: dict[str, dict[str, tuple[str, ...]]] = {
             "本合同经职工代表大会或者全体职工讨论通过，由双方首席代表签字，并报送劳动保障"
             "行政部门审查；劳动保障行政部门自收到文本之日起十五日内未提出异议的，本合同即行"
             "生效。",
-            "本合同一式三份，甲乙双方各执一份，报劳动保障行政部门备案一份。",
+            # Collective Contract Provisions art. 42: "由用人单位一方将文本一式三份报送劳动
+            # 保障行政部门审查" (three copies go to the labour administration).
+            FILING_CLAUSE[ZH],
         ),
     },
     EN: {
@@ -311,8 +342,7 @@ DEFAULT_CLAUSES: dict[str, dict[str, tuple[str, ...]]] = {
             "by both chief representatives and submitted to the labour administration; it "
             "takes effect if the administration raises no objection within 15 days of "
             "receiving it.",
-            "This contract is made in three copies: one for each party and one for filing "
-            "with the labour administration.",
+            FILING_CLAUSE[EN],
         ),
     },
 }

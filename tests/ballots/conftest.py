@@ -9,7 +9,7 @@ from unionhome.ballots import services
 @pytest.fixture
 def core(db):
     """Users and unions of the demo, without the other apps' demo content."""
-    from unionhome.demo import seed_core
+    from unionhome.core.demo import seed_core
 
     return seed_core()
 

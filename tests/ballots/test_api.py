@@ -5,6 +5,7 @@ import json
 import pytest
 
 from tests.ballots.conftest import close, option_id
+from unionhome.ballots import services
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,9 @@ def test_anonymous_gets_401(client, make_ballot):
 
 
 def test_results_and_receipts_after_close(client, core, make_ballot):
-    ballot = make_ballot(rule="collective_contract")
+    for rider in core["riders"]:
+        services.congress_representative_add(union=core["union"], user=rider)
+    ballot = make_ballot(rule="collective_contract", electorate="congress")
     receipts = []
     for rider, meaning in zip(core["riders"], ["yes", "yes", "yes", "no"], strict=False):
         client.force_login(rider)

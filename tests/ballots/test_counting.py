@@ -15,12 +15,12 @@ def passed(rule, eligible, cast, approve):
 
 
 def test_contract_exactly_two_thirds_attending_is_enough():
-    # 9 eligible, 6 take part (exactly 2/3), 5 approve (> 4.5).
+    # 9 eligible, 6 take part (exactly 2/3), 5 approve (>= 4.5).
     verdict = c.judge(c.COLLECTIVE_CONTRACT, eligible=9, cast=6, approve=5)
     assert verdict.passed
     turnout, approval = verdict.conditions
     assert turnout.code == c.TURNOUT_TWO_THIRDS_OF_ELIGIBLE and turnout.met and turnout.needed == 6
-    assert approval.code == c.APPROVE_OVER_HALF_OF_ELIGIBLE and approval.needed == 5
+    assert approval.code == c.APPROVE_HALF_OF_ELIGIBLE and approval.needed == 5
 
 
 def test_contract_one_short_of_two_thirds_attending_fails_even_if_all_approve():
@@ -30,20 +30,44 @@ def test_contract_one_short_of_two_thirds_attending_fails_even_if_all_approve():
     assert [cond.met for cond in verdict.conditions] == [False, True]
 
 
-def test_contract_exactly_half_of_all_approving_is_not_more_than_half():
-    # 10 eligible, 10 take part, 5 approve: exactly half -> fails.
+def test_contract_exactly_half_of_all_approving_is_enough():
+    """Collective Contract Provisions art. 36 "半数以上同意" with Civil Code art. 1259 ("以上"
+    includes the number itself): exactly half of ALL approving passes, one fewer fails."""
     verdict = c.judge(c.COLLECTIVE_CONTRACT, eligible=10, cast=10, approve=5)
-    assert not verdict.passed
-    assert [cond.met for cond in verdict.conditions] == [True, False]
-    assert passed(c.COLLECTIVE_CONTRACT, 10, 10, 6)
+    assert verdict.passed
+    assert [cond.met for cond in verdict.conditions] == [True, True]
+    assert verdict.conditions[1].needed == 5
+    assert not passed(c.COLLECTIVE_CONTRACT, 10, 10, 4)
+    # Odd electorate: half of 9 is 4.5, so 5 are needed and 4 are not enough.
+    assert passed(c.COLLECTIVE_CONTRACT, 9, 9, 5)
+    assert not passed(c.COLLECTIVE_CONTRACT, 9, 9, 4)
+
+
+def test_contract_exactly_two_thirds_and_exactly_half_together_pass():
+    # 6 eligible: 4 attend (exactly 2/3), 3 approve (exactly half of all).
+    assert passed(c.COLLECTIVE_CONTRACT, 6, 4, 3)
+    assert not passed(c.COLLECTIVE_CONTRACT, 6, 3, 3)
+    assert not passed(c.COLLECTIVE_CONTRACT, 6, 4, 2)
+
+
+def test_contract_with_nobody_eligible_does_not_pass():
+    assert not passed(c.COLLECTIVE_CONTRACT, 0, 0, 0)
+
+
+@given(st.integers(0, 300), st.data())
+def test_contract_rule_is_the_integer_inequalities(total, data):
+    attended = data.draw(st.integers(0, total))
+    yes = data.draw(st.integers(0, attended))
+    expected = total > 0 and 3 * attended >= 2 * total and 2 * yes >= total
+    assert passed(c.COLLECTIVE_CONTRACT, total, attended, yes) == expected
 
 
 def test_contract_counts_approval_against_all_eligible_not_votes_cast():
-    # 12 eligible, 8 take part (2/3), 6 approve: 75 % of votes cast but only half of all.
-    assert not passed(c.COLLECTIVE_CONTRACT, 12, 8, 6)
-    assert passed(c.COLLECTIVE_CONTRACT, 12, 8, 7)
+    # 12 eligible, 8 take part (2/3), 5 approve: 62.5 % of votes cast but under half of all.
+    assert not passed(c.COLLECTIVE_CONTRACT, 12, 8, 5)
+    assert passed(c.COLLECTIVE_CONTRACT, 12, 8, 6)
     # Simple majority of votes cast would have passed it.
-    assert passed(c.SIMPLE_MAJORITY, 12, 8, 6)
+    assert passed(c.SIMPLE_MAJORITY, 12, 8, 5)
 
 
 def test_abstention_counts_as_taking_part_but_not_approval():
@@ -191,13 +215,16 @@ def test_contract_rule_matches_its_definition_in_fractions(nums):
     expected = (
         eligible > 0
         and Fraction(cast, eligible) >= Fraction(2, 3)
-        and Fraction(approve, eligible) > Fraction(1, 2)
+        # "半数以上" includes half itself (Civil Code art. 1259).
+        and Fraction(approve, eligible) >= Fraction(1, 2)
     )
     assert passed(c.COLLECTIVE_CONTRACT, eligible, cast, approve) is expected
 
 
 @given(numbers())
-def test_contract_rule_is_never_looser_than_absolute_majority(nums):
+def test_contract_rule_is_looser_than_absolute_majority_only_at_exactly_half(nums):
+    """CCP art. 36 says "半数以上" (at least half, Civil Code art. 1259), not "过半数": the one
+    case it passes where an absolute majority fails is approval by exactly half of all."""
     eligible, cast, approve = nums
     if passed(c.COLLECTIVE_CONTRACT, eligible, cast, approve):
-        assert passed(c.ABSOLUTE_MAJORITY, eligible, cast, approve)
+        assert passed(c.ABSOLUTE_MAJORITY, eligible, cast, approve) or 2 * approve == eligible

@@ -9,7 +9,7 @@ from django.db import connection
 from tests.ballots.conftest import option_id
 from unionhome.ballots import services
 from unionhome.ballots.models import BallotElector, BallotPaper, BallotParticipation
-from unionhome.errors import DomainError
+from unionhome.core.errors import DomainError
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -23,14 +23,14 @@ def race(ballot, user, option_ids, monkeypatch):
     before any of them writes, so only the database can stop the duplicates.
     """
     after_check = threading.Barrier(THREADS, timeout=20)
-    original = services._validate_choice
+    original = services.ballot_choice_ids
 
     def validate_then_wait(*args, **kwargs):
         result = original(*args, **kwargs)
         after_check.wait()
         return result
 
-    monkeypatch.setattr(services, "_validate_choice", validate_then_wait)
+    monkeypatch.setattr(services, "ballot_choice_ids", validate_then_wait)
     start = threading.Barrier(THREADS, timeout=20)
     outcomes: list[str] = []
     lock = threading.Lock()

@@ -27,8 +27,9 @@ def test_choice_tables_hold_no_voter_no_time_no_sequence(core, make_ballot):
     # The only columns of the secret side: random keys, the ballot and the option.
     assert columns(BallotPaper) == {"id", "ballot_id"}
     assert columns(BallotMark) == {"id", "paper_id", "ballot_id", "option_id"}
-    # Who voted: no time, no option, no paper.
-    assert columns(BallotParticipation) == {"id", "ballot_id", "user_id", "receipt"}
+    # Who voted (a member, or a worker of a roster voting by SMS code): no time, no option,
+    # no paper.
+    assert columns(BallotParticipation) == {"id", "ballot_id", "user_id", "voter_id", "receipt"}
     user_model = get_user_model()
     for model in (BallotPaper, BallotMark):
         for field in model._meta.get_fields():

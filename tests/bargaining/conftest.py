@@ -33,7 +33,7 @@ async def connect(
     """A connected communicator; with ``user`` it carries that user's session cookie."""
     from channels.db import database_sync_to_async
 
-    from unionhome.asgi import application
+    from unionhome.config.asgi import application
 
     headers = [(b"host", b"testserver")]
     if origin:
@@ -98,7 +98,7 @@ def demo(db):
     """The core demo (users, unions) plus this app's demo case; lighter than seed_all and safe
     under transactional tests (which flush the rows other apps' migrations create)."""
     from bargaining import demo as bargaining_demo
-    from unionhome.demo import seed_core
+    from unionhome.core.demo import seed_core
 
     ctx = seed_core()
     bargaining_demo.seed(ctx)

@@ -26,7 +26,25 @@ def database_url() -> str:
     return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
-def _wait_port(port: int, proc, timeout: float = 30) -> None:
+def free_ports(count: int) -> list[int]:
+    """Distinct loopback ports nobody listens on now (the OS picks them), so parallel runs and
+    local clusters do not meet."""
+    with contextlib.ExitStack() as stack:
+        socks = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in socks]
+
+
+def ensure_port_free(port: int) -> None:
+    """Refuse to start a server on a port something else already answers on: the server would
+    fail to bind while the readiness probe below connected to the stranger and carried on
+    (a test then drives a server with another database and another Redis)."""
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+        raise RuntimeError(f"port {port} is already in use by another process")
+
+
+def _wait_port(port: int, proc, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -40,8 +58,9 @@ def _wait_port(port: int, proc, timeout: float = 30) -> None:
 
 
 @contextlib.contextmanager
-def daphne_processes(ports, *, var_dir, redis_url: str = ""):
-    """Run one Daphne per port; always terminated on exit."""
+def daphne_processes(ports, *, var_dir, redis_url: str = "", extra_env: dict | None = None):
+    """Run one Daphne per port; always terminated on exit. ``extra_env`` overrides the
+    environment last (e.g. a DATABASE_URL through a fault-injecting proxy)."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -57,13 +76,23 @@ def daphne_processes(ports, *, var_dir, redis_url: str = ""):
     env.pop("REDIS_URL", None)
     if redis_url:
         env["REDIS_URL"] = redis_url
+    env.update(extra_env or {})
     daphne = str(Path(sys.executable).parent / "daphne")
+    for port in ports:
+        ensure_port_free(port)
     procs = []
     try:
         for port in ports:
             procs.append(
                 subprocess.Popen(
-                    [daphne, "-b", "127.0.0.1", "-p", str(port), "unionhome.asgi:application"],
+                    [
+                        daphne,
+                        "-b",
+                        "127.0.0.1",
+                        "-p",
+                        str(port),
+                        "unionhome.config.asgi:application",
+                    ],
                     cwd=ROOT,
                     env=env,
                     stdout=subprocess.DEVNULL,
@@ -72,6 +101,13 @@ def daphne_processes(ports, *, var_dir, redis_url: str = ""):
             )
         for port, proc in zip(ports, procs, strict=True):
             _wait_port(port, proc)
+        # A Daphne that lost a race for its port exits soon after the probe connected.
+        time.sleep(0.5)
+        for port, proc in zip(ports, procs, strict=True):
+            if proc.poll() is not None:
+                raise RuntimeError(
+                    f"daphne on {port} exited: {proc.stderr.read().decode()[-2000:]}"
+                )
         yield list(ports)
     finally:
         for proc in procs:
@@ -162,13 +198,14 @@ class Peer:
     async def send(self, frame: dict) -> None:
         await self.ws.send(json.dumps(frame))
 
-    async def command(self, frame: dict) -> dict:
+    async def command(self, frame: dict, within: float = 15) -> dict:
         """Send a command with a fresh client_id; its ack or error frame."""
         frame = {**frame, "client_id": frame.get("client_id") or str(uuid.uuid4())}
         start = len(self.frames)
         await self.send(frame)
         return await self.until(
             lambda f: f["type"] in ("ack", "error") and f.get("client_id") == frame["client_id"],
+            within=within,
             start=start,
         )
 

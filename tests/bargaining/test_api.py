@@ -16,6 +16,7 @@ def test_case_list_and_detail_shape(client, demo, case):
     assert {i["topic"] for i in detail["items"]} == {
         "pay",
         "protection",
+        "hours",
         "rewards_penalties",
         "safety",
     }

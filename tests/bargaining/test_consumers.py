@@ -250,7 +250,7 @@ async def test_bad_session_token_closes(demo, case):
 async def test_foreign_origin_is_rejected(demo, case):
     from channels.testing import WebsocketCommunicator
 
-    from unionhome.asgi import application
+    from unionhome.config.asgi import application
 
     communicator = WebsocketCommunicator(
         application, f"/ws/bargaining/{case.pk}/", headers=[(b"origin", b"http://evil.example")]
@@ -273,15 +273,30 @@ async def test_flood_gets_rate_limited(demo, case):
 
 
 @in_own_thread
+async def test_a_rate_limited_command_is_refused_by_its_client_id(demo, case):
+    """A client waits for the ack or the error of each client_id; a refusal without it left
+    the command unanswered (offers "without an ack" in the mixed load)."""
+    ws, _ = await open_room(case, demo["union_side"][0])
+    sent = [f"c{n}" for n in range(30)]
+    for client_id in sent:
+        await ws.send_json_to({"type": "no.such.command", "client_id": client_id})
+    frames = [await next_frame(ws) for _ in sent]
+    assert [f["client_id"] for f in frames] == sent
+    limited = [f for f in frames if f["code"] == "rate_limited"]
+    assert limited and all(f["type"] == "error" for f in frames)
+    await ws.disconnect()
+
+
+@in_own_thread
 async def test_removed_representative_is_disconnected(demo, case):
-    from bargaining import services
+    from bargaining import case_setup
     from bargaining.models import Side
 
     rep3 = demo["union_side"][2]
     ws, _ = await open_room(case, rep3)
     newcomer = await database_sync_to_async(get_user_model().objects.create_user)("newcomer")
     team = [*demo["union_side"][:2], newcomer]
-    await database_sync_to_async(services.representatives_set)(
+    await database_sync_to_async(case_setup.representatives_set)(
         case=case, side=Side.UNION, users=team, chief=team[0], by=demo["union_admin"]
     )
     while True:

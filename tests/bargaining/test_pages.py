@@ -67,20 +67,44 @@ def test_room_in_chinese_by_default(client, demo, case):
     assert not url.startswith("/en/")
     response = client.get(url)
     body = response.content.decode()
-    assert "协商桌" in body and "提交方案" in body and "会议纪要" in body
+    assert "协商桌" in body and "出价" in body and "会议纪要" in body
     # The statutory warning on the employer's 8 yuan/order offer, in Chinese.
     assert "低于小时最低工资标准" in body
 
 
 def test_room_warns_when_the_union_chief_is_not_the_chair(client, demo, case):
-    from bargaining import services
+    from bargaining import case_setup
     from bargaining.models import Side
 
     client.force_login(demo["union_side"][1])
     url = "/en" + reverse("bargaining:room", args=[case.pk]).removeprefix("/en")
     assert "is not the union chair" not in client.get(url).content.decode()
     team = demo["union_side"]
-    services.representatives_set(
-        case=case, side=Side.UNION, users=team, chief=team[1], by=demo["union_admin"]
+    case_setup.representatives_set(
+        case=case,
+        side=Side.UNION,
+        users=team,
+        chief=team[1],
+        by=demo["union_admin"],
+        delegation={"delegator": "赵工会", "reference": "委托书2号"},
     )
-    assert "is not the union chair" in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "is not the union chair" in page
+    # Art. 20: the written delegation is shown with its legal basis.
+    assert "委托书2号" in page and "/en/legal-guides/collective-contract-rules/" in page
+
+
+def test_room_in_english_names_items_case_and_units_in_english(client, demo, case):
+    client.force_login(demo["union_side"][0])
+    with translation.override("en"):
+        url = reverse("bargaining:room", args=[case.pk])
+    assert url.startswith("/en/")
+    body = client.get(url).content.decode()
+    pay = case.items.get(title_en="base delivery fee per order")
+    assert case.title_en and f"<h1>{case.title_en}</h1>" in body
+    assert pay.title not in body and pay.title_en in body
+    assert "yuan/order" in body and "元/单" not in body
+    # The Chinese page keeps the Chinese names.
+    with translation.override("zh-hans"):
+        chinese = client.get(reverse("bargaining:room", args=[case.pk])).content.decode()
+    assert pay.title in chinese and "元/单" in chinese

@@ -6,10 +6,10 @@ import threading
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 
 from bargaining import services
-from bargaining.models import CommandReceipt, Event
+from bargaining.models import Case, CommandReceipt, Event
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -47,6 +47,29 @@ def test_concurrent_chat_gets_unique_gap_free_seq(demo, case):
     seqs = list(Event.objects.filter(case=case).order_by("seq").values_list("seq", flat=True))
     assert len(seqs) == before + 12
     assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_the_seq_race_test_fails_without_the_case_lock(demo, case, monkeypatch):
+    """Shows the test above can fail: without the row lock every thread reads the same
+    last_seq and writes the same seq; the (case, seq) constraint refuses all but one."""
+    threads = 6
+    people = demo["union_side"] + demo["platform_side"]
+    all_read = threading.Barrier(threads, timeout=20)
+
+    def read_without_lock(case):
+        unlocked = Case.objects.get(pk=case.pk)
+        all_read.wait()  # only reachable by all threads at once when nothing serialises them
+        return unlocked
+
+    monkeypatch.setattr(services, "_lock", read_without_lock)
+
+    def send(i):
+        services.chat_send(case=case, by=people[i], room="table", text=f"race{i}")
+
+    errors = run_threads(threads, send)
+    assert len(errors) == threads - 1
+    assert all(isinstance(error, IntegrityError) for error in errors)
+    assert Event.objects.filter(case=case, payload__text__startswith="race").count() == 1
 
 
 def test_same_client_id_at_once_is_applied_once(demo, case):

@@ -55,7 +55,7 @@ def test_offer_appears_in_the_other_browser(demo, case, tmp_path):
         form.locator("input[name=value]").fill("8.70")
         form.locator("button[type=submit]").click()
         employer.wait_for_function(
-            f"document.querySelector('#item-{pay.pk} .pos-union').textContent.includes('8.7')",
+            f"() => document.querySelector('#item-{pay.pk} .pos-union').textContent.includes('8.7')",
             timeout=15000,
         )
         # No reload happened: the page's live log holds the new offer.

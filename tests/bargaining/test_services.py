@@ -6,8 +6,9 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bargaining import services
+from bargaining import case_setup, selectors, services
 from bargaining.models import (
+    Case,
     CaseStatus,
     Event,
     ItemStatus,
@@ -16,7 +17,8 @@ from bargaining.models import (
     RoundStatus,
     Side,
 )
-from unionhome.errors import DomainError
+from legalaid import holidays
+from unionhome.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +31,7 @@ def users(prefix, n):
 @pytest.fixture
 def fresh(demo):
     """A new requested case with no representatives yet."""
-    case = services.case_request(
+    case = case_setup.case_request(
         union=demo["union"],
         employer="Demo Co.",
         title="Case",
@@ -42,32 +44,43 @@ def fresh(demo):
 def test_request_sets_deadline_and_logs(fresh):
     assert fresh.status == CaseStatus.REQUESTED
     assert fresh.answer_due - fresh.requested_at >= dt.timedelta(days=20)
-    assert fresh.answer_due - fresh.requested_at < dt.timedelta(days=21, hours=1)
+    # Day 20 after receipt, moved to the next working day if it is a day of rest (Civil Code
+    # art. 203): at most a long holiday later.
+    assert fresh.answer_due - fresh.requested_at < dt.timedelta(days=30)
+    due = timezone.localtime(fresh.answer_due).date()
+    assert holidays.is_working_day(due)
     assert Event.objects.get(case=fresh, seq=1).kind == "request.sent"
 
 
 def test_request_needs_written_text(demo):
     with pytest.raises(DomainError) as exc:
-        services.case_request(union=demo["union"], employer="X", title="T", request_text=" ")
+        case_setup.case_request(union=demo["union"], employer="X", title="T", request_text=" ")
     assert exc.value.code == "request_text_required"
 
 
 def test_refusal_needs_reason_and_only_the_other_side_answers(demo, fresh):
     staff = demo["union_admin"]
     union_reps, employer_reps = users("u", 3), users("e", 3)
-    services.representatives_set(
-        case=fresh, side=Side.UNION, users=union_reps, chief=union_reps[0], by=staff
+    case_setup.representatives_set(
+        case=fresh,
+        side=Side.UNION,
+        users=union_reps,
+        chief=union_reps[0],
+        by=staff,
+        delegation={"reference": "委托书"},
     )
-    services.representatives_set(
+    case_setup.representatives_set(
         case=fresh, side=Side.EMPLOYER, users=employer_reps, chief=employer_reps[0], by=staff
     )
     with pytest.raises(DomainError) as exc:
-        services.case_answer_request(case=fresh, by=union_reps[0], accept=True)
+        case_setup.case_answer_request(case=fresh, by=union_reps[0], accept=True)
     assert exc.value.status == 403
     with pytest.raises(DomainError) as exc:
-        services.case_answer_request(case=fresh, by=employer_reps[0], accept=False)
+        case_setup.case_answer_request(case=fresh, by=employer_reps[0], accept=False)
     assert exc.value.code == "reason_required"
-    case = services.case_answer_request(case=fresh, by=employer_reps[0], accept=False, reason="No.")
+    case = case_setup.case_answer_request(
+        case=fresh, by=employer_reps[0], accept=False, reason="No."
+    )
     assert case.status == CaseStatus.REFUSED and case.answer == "refused"
 
 
@@ -75,35 +88,109 @@ def test_representative_rules(demo, fresh):
     staff = demo["union_admin"]
     a, b = users("a", 3), users("b", 3)
     with pytest.raises(DomainError) as exc:
-        services.representatives_set(case=fresh, side=Side.UNION, users=a[:2], chief=a[0], by=staff)
+        case_setup.representatives_set(
+            case=fresh, side=Side.UNION, users=a[:2], chief=a[0], by=staff
+        )
     assert exc.value.code == "too_few_representatives"
     with pytest.raises(DomainError) as exc:
-        services.representatives_set(case=fresh, side=Side.UNION, users=a, chief=b[0], by=staff)
+        case_setup.representatives_set(case=fresh, side=Side.UNION, users=a, chief=b[0], by=staff)
     assert exc.value.code == "chief_not_representative"
     with pytest.raises(DomainError) as exc:
-        services.representatives_set(case=fresh, side=Side.UNION, users=a, chief=a[0], by=a[0])
+        case_setup.representatives_set(case=fresh, side=Side.UNION, users=a, chief=a[0], by=a[0])
     assert exc.value.status == 403
-    warnings = services.representatives_set(
-        case=fresh, side=Side.UNION, users=a, chief=a[0], by=staff
-    )
-    assert "chief_not_chair" in warnings  # the union chair is union_chief, not a[0]
+    # Art. 20: the union chair is union_chief, not a[0]: a written delegation is required.
     with pytest.raises(DomainError) as exc:
-        services.representatives_set(
+        case_setup.representatives_set(case=fresh, side=Side.UNION, users=a, chief=a[0], by=staff)
+    assert exc.value.code == "delegation_required"
+    warnings = case_setup.representatives_set(
+        case=fresh,
+        side=Side.UNION,
+        users=a,
+        chief=a[0],
+        by=staff,
+        delegation={"delegator": "赵工会", "reference": "委托书1号"},
+    )
+    assert warnings == []
+    assert fresh.delegations.get(side=Side.UNION).delegate == a[0]
+    with pytest.raises(DomainError) as exc:
+        case_setup.representatives_set(
             case=fresh, side=Side.EMPLOYER, users=[a[1], *b[:2]], chief=b[0], by=staff
         )
     assert exc.value.code == "both_sides"
-    warnings = services.representatives_set(
+    warnings = case_setup.representatives_set(
         case=fresh, side=Side.EMPLOYER, users=[*b, *users("c", 1)], chief=b[0], by=staff
     )
-    assert "unequal_sides" in warnings
-    assert services.case_team_problems(fresh) == ["unequal_sides"]
+    # No legal representative recorded for the employer: a warning; before talks start an
+    # unequal team is a warning, once they run it is refused (see the test below).
+    assert "unequal_sides" in warnings and "legal_representative_unknown" in warnings
+    assert selectors.case_team_problems(fresh) == ["unequal_sides"]
     # Changing a side is logged and keeps history.
-    services.representatives_set(case=fresh, side=Side.EMPLOYER, users=b, chief=b[1], by=staff)
+    case_setup.representatives_set(case=fresh, side=Side.EMPLOYER, users=b, chief=b[1], by=staff)
     assert fresh.chief(Side.EMPLOYER) == b[1]
     assert Representative.objects.filter(case=fresh, active=False).count() == 1
     changes = Event.objects.filter(case=fresh, kind="representatives.changed")
     assert changes.count() == 3
-    assert services.case_team_problems(fresh) == []
+    assert selectors.case_team_problems(fresh) == []
+
+
+def test_outside_experts_at_most_a_third_and_never_chief(demo, fresh):
+    """Collective Contract Provisions art. 23."""
+    staff = demo["union_admin"]
+    team = [*demo["union_side"], *users("x", 3)]
+    with pytest.raises(DomainError) as exc:
+        case_setup.representatives_set(
+            case=fresh, side=Side.UNION, users=team, chief=team[0], by=staff, externals=team[3:6]
+        )
+    assert exc.value.code == "too_many_externals"  # 3 of 6 is more than a third
+    with pytest.raises(DomainError) as exc:
+        case_setup.representatives_set(
+            case=fresh, side=Side.UNION, users=team, chief=team[3], by=staff, externals=team[3:5]
+        )
+    assert exc.value.code == "external_chief"
+    case_setup.representatives_set(
+        case=fresh, side=Side.UNION, users=team, chief=team[0], by=staff, externals=team[4:6]
+    )
+    assert fresh.representatives.filter(active=True, external=True).count() == 2
+
+
+def test_teams_stay_equal_when_changed_during_talks(demo, case):
+    """Collective Contract Provisions art. 19: equal numbers whenever a team changes."""
+    staff = demo["union_admin"]
+    bigger = [*demo["platform_side"], *users("y", 1)]
+    with pytest.raises(DomainError) as exc:
+        case_setup.representatives_set(
+            case=case, side=Side.EMPLOYER, users=bigger, chief=bigger[0], by=staff
+        )
+    assert exc.value.code == "unequal_sides" and exc.value.status == 409
+    swapped = [*demo["platform_side"][:2], *users("z", 1)]
+    case_setup.representatives_set(
+        case=case, side=Side.EMPLOYER, users=swapped, chief=swapped[0], by=staff
+    )
+
+
+def test_answer_due_runs_from_receipt_and_a_late_answer_is_flagged(demo, fresh):
+    """Art. 32: 20 days from the day the request was RECEIVED."""
+    staff = demo["union_admin"]
+    sent_on = timezone.localtime(fresh.requested_at).date()
+    with pytest.raises(DomainError):
+        case_setup.case_set_request_received(
+            case=fresh, by=staff, received_on=sent_on + dt.timedelta(days=3), reason=" "
+        )
+    moved = case_setup.case_set_request_received(
+        case=fresh, by=staff, received_on=sent_on + dt.timedelta(days=3), reason="挂号信签收"
+    )
+    due_day = timezone.localtime(moved.answer_due).date()
+    assert due_day >= sent_on + dt.timedelta(days=23)
+    assert due_day <= sent_on + dt.timedelta(days=26)  # at most a weekend/holiday later
+    Case.objects.filter(pk=fresh.pk).update(answer_due=timezone.now() - dt.timedelta(hours=1))
+    team = users("ans", 3)
+    case_setup.representatives_set(
+        case=fresh, side=Side.EMPLOYER, users=team, chief=team[0], by=staff
+    )
+    answered = case_setup.case_answer_request(case=fresh, by=team[0], accept=True)
+    assert answered.answered_late is True
+    event = Event.objects.filter(case=fresh, kind="request.answered").get()
+    assert event.payload["late"] is True
 
 
 def test_database_refuses_a_person_on_both_sides(fresh):
@@ -301,22 +388,22 @@ def test_minimum_wage_falls_back_to_the_city(demo, case):
 
 
 def test_reminders_text_both_sides(demo, fresh):
-    from unionhome import sms
+    from unionhome.core import sms
 
     staff = demo["union_admin"]
-    services.representatives_set(
+    case_setup.representatives_set(
         case=fresh, side=Side.UNION, users=demo["union_side"], chief=demo["union_side"][0], by=staff
     )
     sms.outbox.clear()
-    sent = services.case_send_reminders(now=fresh.answer_due - dt.timedelta(days=2))
+    sent = case_setup.case_send_reminders(now=fresh.answer_due - dt.timedelta(days=2))
     assert sent >= 3 and any(fresh.title in m for _, m in sms.outbox)
-    assert services.case_send_reminders(now=fresh.answer_due - dt.timedelta(days=2)) == 0
+    assert case_setup.case_send_reminders(now=fresh.answer_due - dt.timedelta(days=2)) == 0
     assert Event.objects.filter(case=fresh, kind="request.reminder").count() == 1
 
 
 def test_quota_check_uses_uploaded_throughput(demo, case):
     staff = demo["union_admin"]
-    quota = services.item_add(
+    quota = case_setup.item_add(
         case=case,
         by=staff,
         topic="protection",
@@ -326,7 +413,7 @@ def test_quota_check_uses_uploaded_throughput(demo, case):
         statutory_check="labour_quota",
     )
     csv_text = "worker,per_hour\n" + "\n".join(f"w{i},{i}" for i in range(1, 11))
-    assert services.item_set_throughput(item=quota, by=staff, csv_text=csv_text) == 10
+    assert case_setup.item_set_throughput(item=quota, by=staff, csv_text=csv_text) == 10
     uc = demo["union_side"][0]
     ok = services.offer_submit(case=case, by=uc, item_id=quota.pk, value=16)
     bad = services.offer_submit(case=case, by=uc, item_id=quota.pk, value=17)
@@ -340,7 +427,7 @@ def test_reminder_command(demo, fresh):
     from django.core.management import call_command
 
     staff = demo["union_admin"]
-    services.representatives_set(
+    case_setup.representatives_set(
         case=fresh, side=Side.UNION, users=demo["union_side"], chief=demo["union_side"][0], by=staff
     )
     out = StringIO()

@@ -1,4 +1,5 @@
-"""Staff work in the Wagtail admin: rest stations as snippets, translations with Wagtail's tools."""
+"""Staff work in the Wagtail admin: stations (one admin for every kind), translations with
+Wagtail's tools."""
 
 import pytest
 from wagtail.models import Locale
@@ -6,66 +7,78 @@ from wagtail.models import Locale
 pytestmark = pytest.mark.django_db
 
 
-def test_staff_add_a_rest_station_with_amenities(client, demo):
-    from cms.models import RestStation
+def _station_post(**overrides):
+    data = {
+        "union": "",
+        "name": "测试驿站",
+        "name_en": "Test Station",
+        "kind": "rest_station",
+        "company": "",
+        "offers": "",
+        "offers_en": "",
+        "address": "测试路 9 号",
+        "address_en": "9 Test Road",
+        "district": "浦江区",
+        "latitude": "",
+        "longitude": "",
+        "opening_hours": "每天",
+        "opening_hours_en": "",
+        "amenities": "饮用水\n卫生间",
+        "amenities_en": "Drinking water\nToilet",
+        "phone": "",
+        "is_active": "on",
+    }
+    data.update(overrides)
+    return data
 
-    client.force_login(demo["admin"])
-    listing = client.get("/admin/snippets/cms/reststation/")
+
+def test_union_staff_add_a_rest_station_with_english_text(client, demo):
+    from legalaid.models import Station
+
+    client.force_login(demo["union_admin"])
+    listing = client.get("/admin/legalaid_stations/")
     assert listing.status_code == 200
     assert "骑手路爱心驿站" in listing.content.decode()
+    form = client.get("/admin/legalaid_stations/new/").context["form"]
+    assert {"name_en", "address_en", "opening_hours_en", "amenities_en", "offers_en"} <= set(
+        form.fields
+    )
     response = client.post(
-        "/admin/snippets/cms/reststation/add/?locale=zh-hans",
-        {
-            "name": "测试驿站",
-            "district": "浦江区",
-            "sort_order": "5",
-            "address": "测试路 9 号",
-            "opening_hours": "每天",
-            "amenities": ["water", "toilet"],
-            "phone": "",
-            "latitude": "",
-            "longitude": "",
-        },
+        "/admin/legalaid_stations/new/", _station_post(union=str(demo["union"].pk))
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    station = RestStation.objects.get(name="测试驿站")
-    assert station.amenities == ["water", "toilet"]
-    assert station.locale.language_code == "zh-hans"
+    station = Station.objects.get(name="测试驿站")
+    assert station.kind == "rest_station"
+    assert station.name_en == "Test Station"
+    assert station.amenity_list == ["饮用水", "卫生间"]
 
 
-def test_unknown_amenity_is_refused(client, demo):
-    from cms.models import RestStation
+def test_union_staff_cannot_put_a_station_under_another_union(client, demo):
+    from legalaid.models import Station
 
-    client.force_login(demo["admin"])
+    client.force_login(demo["union_admin"])
     response = client.post(
-        "/admin/snippets/cms/reststation/add/?locale=zh-hans",
-        {
-            "name": "坏数据",
-            "district": "区",
-            "sort_order": "0",
-            "address": "路",
-            "amenities": ["<x>"],
-        },
+        "/admin/legalaid_stations/new/", _station_post(union=str(demo["federation"].pk))
     )
     assert response.status_code == 200
-    assert not RestStation.objects.filter(name="坏数据").exists()
+    assert not Station.objects.filter(name="测试驿站").exists()
 
 
 def test_station_coordinates_are_checked_by_the_database(demo):
     from django.db import IntegrityError, transaction
 
-    from cms.models import RestStation
+    from legalaid.models import Station
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        RestStation.objects.create(
-            locale=Locale.get_default(), name="x", district="d", address="a", latitude=95
+        Station.objects.create(
+            union=demo["union"], name="x", district="d", address="a", latitude=95
         )
 
 
-def test_members_cannot_reach_the_site_admin(client, demo):
+def test_members_cannot_reach_the_station_admin(client, demo):
     client.force_login(demo["riders"][0])
-    response = client.get("/admin/snippets/cms/reststation/")
-    assert response.status_code in (302, 403)
+    response = client.get("/admin/legalaid_stations/")
+    assert response.status_code == 302
 
 
 def test_editors_translate_a_page_with_wagtails_translation_tool(client, site_pages, demo):

@@ -121,7 +121,38 @@ def test_station_index_groups_by_district_with_map_links(client, demo):
     html = client.get("/stations/").content.decode()
     assert "浦江区" in html and "新城区" in html
     assert 'href="geo:31.230416,121.473701' in html
-    assert "饮用水" in html or "Drinking water" in html
+    assert "饮用水" in html
+    assert "仅中文" not in html
+
+
+def test_english_station_list_shows_english_text_and_marks_chinese_fallbacks(client, demo):
+    html = client.get("/en/stations/").content.decode()
+    assert "1 Rider Road, Pujiang District, Demo City" in html
+    assert "Drinking water" in html and "Daily 07:00–22:00" in html
+    # Staff entered no English for this one: its Chinese text is shown, marked as Chinese.
+    new_town = html[html.index("新城温暖驿站") :]
+    new_town = new_town[: new_town.index("</li>")]
+    assert '<span lang="zh-Hans">新城温暖驿站</span> <span class="muted in-chinese">' in html
+    assert "(in Chinese)" in new_town
+    rider_road = html[html.index("Rider Road Care Station") :]
+    assert "(in Chinese)" not in rider_road[: rider_road.index("</li>")]
+
+
+def test_station_falls_back_to_chinese_only_where_no_english_was_entered(demo):
+    from django.utils import translation
+
+    from legalaid.models import Station
+
+    station = Station.objects.get(name="骑手路爱心驿站")
+    station.opening_hours_en = "   "
+    with translation.override("en"):
+        assert str(station.shown_name) == "Rider Road Care Station"
+        assert not station.shown_name.in_chinese
+        assert str(station.shown_opening_hours) == "每天 07:00–22:00"
+        assert station.shown_opening_hours.in_chinese
+    with translation.override("zh-hans"):
+        assert str(station.shown_name) == "骑手路爱心驿站"
+        assert not station.shown_opening_hours.in_chinese
 
 
 def test_news_index_filters_by_tag(client, demo):
@@ -153,7 +184,7 @@ def test_unknown_page_is_a_styled_chinese_404(client, demo, path):
     assert response.status_code == 404
     html = response.content.decode()
     assert "找不到" in html or "页面不存在" in html
-    assert "cms/cms.css" in html
+    assert "unionhome/site.css" in html
 
 
 def test_unknown_english_page_is_an_english_404(client, demo):

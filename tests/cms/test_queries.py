@@ -122,10 +122,10 @@ def test_publishing_news_refreshes_the_cached_home_lists(client, site_pages):
 
 
 def test_editing_a_station_refreshes_the_cached_station_list(client, demo):
-    from cms.models import RestStation
+    from legalaid.models import Station
 
     client.get("/stations/")
-    station = RestStation.objects.get(name="骑手路爱心驿站")
+    station = Station.objects.get(name="骑手路爱心驿站")
     station.name = "骑手路暖心驿站"
     station.save()
     assert "骑手路暖心驿站" in client.get("/stations/").content.decode()

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from cms import views
-from unionhome.urls import urlpatterns as project_urlpatterns
+from unionhome.config.urls import urlpatterns as project_urlpatterns
 
 urlpatterns = [
     path("sitemap.xml", views.sitemap_view, name="cms_sitemap"),

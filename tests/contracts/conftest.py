@@ -17,7 +17,7 @@ ITEMS = [
 
 @pytest.fixture
 def core(db):
-    from unionhome.demo import seed_core
+    from unionhome.core.demo import seed_core
 
     return seed_core()
 
@@ -70,14 +70,26 @@ def vote(ballot, users, meaning, now):
         ballot_cast(ballot=ballot, user=user, option_ids=[option.pk], now=now)
 
 
+def seat_congress(core):
+    """The five riders are the union's congress delegates (Collective Contract Provisions
+    art. 36: the congress, or all covered workers, ratifies)."""
+    from unionhome.ballots.services import congress_representative_add
+
+    for rider in core["riders"]:
+        congress_representative_add(union=core["union"], user=rider)
+
+
 def ratify(case, core, *, passed=True, start=None):
-    """Draft, put to the vote, vote, close and record; returns the case, reloaded."""
+    """Draft, put to the congress, vote, close and record; returns the case, reloaded."""
     from bargaining.contracts import services
 
     start = start or at(2026, 3, 1, 9, 0)
     chief = core["union_side"][0]
+    seat_congress(core)
     services.contract_draft(case=case, by=chief)
-    ballot = services.contract_submit_for_ratification(case=case, by=chief, now=start)
+    ballot = services.contract_submit_for_ratification(
+        case=case, by=chief, body="congress", now=start
+    )
     riders = core["riders"]
     during = start + dt.timedelta(hours=1)
     if passed:

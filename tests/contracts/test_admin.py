@@ -6,7 +6,7 @@ from django.core.management import call_command
 from bargaining.contracts import services
 from bargaining.contracts.models import ContractVersion, WordingTemplate
 from tests.contracts.conftest import make_case
-from unionhome.models import Union, UnionStaff
+from unionhome.membership.models import Union, UnionStaff
 
 
 def seed():
@@ -63,7 +63,7 @@ def test_staff_edit_wording_templates_in_the_admin(client, core):
     assert edit.status_code == 200
     # A rider has no admin access at all.
     client.force_login(core["riders"][0])
-    assert client.get("/admin/snippets/contracts/wordingtemplate/").status_code in (302, 403)
+    assert client.get("/admin/snippets/contracts/wordingtemplate/").status_code == 302
 
 
 def test_edited_template_changes_the_next_draft(core):

@@ -84,7 +84,7 @@ def test_members_download_once_ratified_but_not_minutes(client, case, core):
 
 
 def test_members_of_another_union_see_nothing(client, case, core):
-    from unionhome.models import Membership
+    from unionhome.membership.models import Membership
 
     case = ratify(case, core)
     member = core["riders"][1]

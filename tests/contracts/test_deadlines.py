@@ -41,9 +41,27 @@ def test_term_and_renewal_window():
     assert d.expires_on(dt.date(2024, 2, 29), 1) == dt.date(2025, 2, 27)
     assert d.renewal_opens_on(dt.date(2029, 3, 25)) == dt.date(2028, 12, 26)
     assert d.renewal_opens_on(dt.date(2027, 5, 30)) == dt.date(2027, 2, 28)
-    for years in (0, 4):
+    # Art. 38 says "generally" one to three years: 2.5 and (confirmed) 4 years are terms too;
+    # zero and fractions of a month are not.
+    assert d.expires_on(dt.date(2026, 1, 1), "2.5") == dt.date(2028, 6, 30)
+    assert d.expires_on(dt.date(2026, 1, 1), 4) == dt.date(2029, 12, 31)
+    for years in (0, "1.01"):
         with pytest.raises(ValueError):
             d.expires_on(dt.date(2026, 1, 1), years)
+
+
+def test_objection_period_runs_from_receipt_and_ends_on_a_working_day():
+    """Art. 47 (15 days from receipt) with Civil Code art. 203 (a last day of rest moves)."""
+    assert d.objection_due_from(dt.date(2026, 3, 16)) == dt.date(2026, 3, 31)
+
+    def weekend_moves(day):
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+        return day
+
+    # 15 days from 13 March 2026 is Saturday 28 March: the period ends on Monday 30.
+    assert d.objection_due_from(dt.date(2026, 3, 13), weekend_moves) == dt.date(2026, 3, 30)
+    assert d.objection_due_from(dt.date(2026, 3, 13)) == dt.date(2026, 3, 28)
 
 
 def test_lifecycle_due_steps_through_expiring_to_expired():

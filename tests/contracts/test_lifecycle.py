@@ -10,8 +10,8 @@ from docx import Document
 from bargaining.contracts import services
 from bargaining.contracts.models import Contract, ContractVersion
 from bargaining.models import Case, Event
-from tests.contracts.conftest import at, make_case, ratify
-from unionhome.errors import DomainError
+from tests.contracts.conftest import at, make_case, ratify, seat_congress
+from unionhome.core.errors import DomainError
 
 
 def status(case) -> str:
@@ -73,17 +73,22 @@ def test_draft_needs_a_chief_or_staff_and_outsiders_get_404(case, core):
 
 def test_bad_term_is_refused(case, core):
     with pytest.raises(DomainError) as error:
-        services.contract_draft(case=case, by=core["union_side"][0], term_years=4)
-    assert error.value.status == 422
+        services.contract_draft(case=case, by=core["union_side"][0], term_years="2.55")
+    assert error.value.status == 422 and error.value.code == "invalid_term"
 
 
 def test_ratification_ballot_uses_the_collective_contract_rule(case, core):
     chief = core["union_side"][0]
+    seat_congress(core)
     services.contract_draft(case=case, by=chief)
     with pytest.raises(DomainError) as error:
-        services.contract_submit_for_ratification(case=case, by=core["platform_side"][0])
+        services.contract_submit_for_ratification(
+            case=case, by=core["platform_side"][0], body="congress"
+        )
     assert error.value.status == 403
-    ballot = services.contract_submit_for_ratification(case=case, by=chief, now=at(2026, 3, 1, 9))
+    ballot = services.contract_submit_for_ratification(
+        case=case, by=chief, body="congress", now=at(2026, 3, 1, 9)
+    )
     assert ballot.rule == "collective_contract"
     assert ballot.union_id == case.union_id
     assert ballot.closes_at - ballot.opens_at == dt.timedelta(days=7)
@@ -133,7 +138,8 @@ def test_both_chiefs_sign_then_filing_deadline(case, core):
     assert status(case) == "signed"
     assert contract.union_signed_by == core["union_side"][0]
     assert contract.employer_signed_by == core["platform_side"][0]
-    assert contract.filing_due == dt.date(2026, 3, 21)
+    # Day 10 is Saturday 21 March: the period ends on Monday 23 (Civil Code art. 203).
+    assert contract.filing_due == dt.date(2026, 3, 23)
     signed = contract.versions.filter(language="zh-hans").order_by("-number").first()
     assert signed.case_status == "signed"
     document = Document(signed.file.open("rb"))
@@ -217,27 +223,24 @@ def test_objection_after_the_period_is_refused(core):
 def test_filing_reminder_once_a_day_from_three_days_before(
     core, django_capture_on_commit_callbacks
 ):
-    from unionhome import sms
+    from unionhome.core import sms
 
     case = signed_case(core, when=at(2026, 3, 11, 10))
     sms.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.contracts_tick(now=at(2026, 3, 17, 9))["reminded"] == 0
-        assert services.contracts_tick(now=at(2026, 3, 18, 9))["reminded"] >= 1
-        assert services.contracts_tick(now=at(2026, 3, 18, 15))["reminded"] == 0
+        assert services.contracts_tick(now=at(2026, 3, 19, 9))["reminded"] == 0
+        assert services.contracts_tick(now=at(2026, 3, 20, 9))["reminded"] >= 1
+        assert services.contracts_tick(now=at(2026, 3, 20, 15))["reminded"] == 0
     phones = [phone for phone, _ in sms.outbox]
     assert "+8613700137001" in phones  # the employer chief
-    assert any("2026-03-21" in message for _, message in sms.outbox)
+    # Day 10 is Saturday 21 March 2026: the period ends on Monday 23 (Civil Code art. 203).
+    assert any("2026-03-23" in message for _, message in sms.outbox)
     assert "contract.filing_reminder" in kinds(case)
 
 
 def test_renewal_opens_a_new_case_with_the_items(core):
     case = signed_case(core)
     services.contract_file(case=case, by=core["platform_side"][0], now=at(2026, 3, 15, 9))
-    services.contracts_tick(now=at(2026, 4, 1, 9))
-    with pytest.raises(DomainError) as error:
-        services.contract_request_renewal(case=case, by=core["platform_side"][0])
-    assert error.value.code == "renewal_not_open"
     services.contracts_tick(now=at(2029, 1, 5, 9))
     new_case = services.contract_request_renewal(
         case=case, by=core["platform_side"][0], now=at(2029, 1, 5, 10)
@@ -273,3 +276,18 @@ def test_term_agreed_as_an_item_sets_the_contract_term(core):
     version = contract.versions.get(number=1, language="zh-hans")
     articles = [a for c in version.content["chapters"] for a in c["articles"]]
     assert "本合同期限为2年，自本合同生效之日起至期满之日止。" in articles
+
+
+def test_renewal_requested_early_is_allowed_with_a_note(core):
+    """Art. 38 gives the right in the last three months; art. 32 lets either side ask for
+    bargaining at any time, so an earlier request is recorded with a note, not refused."""
+    case = signed_case(core)
+    services.contract_file(case=case, by=core["platform_side"][0], now=at(2026, 3, 15, 9))
+    services.contracts_tick(now=at(2026, 4, 1, 9))
+    assert status(case) == "in_force"
+    new_case = services.contract_request_renewal(
+        case=case, by=core["union_side"][0], now=at(2026, 4, 2, 9)
+    )
+    assert "art. 38" in new_case.request_text or "第三十八条" in new_case.request_text
+    event = Event.objects.filter(case=case, kind="contract.renewal").get()
+    assert event.payload["early"] is True

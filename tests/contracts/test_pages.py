@@ -35,9 +35,10 @@ def test_chief_drafts_from_the_page(client, case, core):
     assert Case.objects.get(pk=case.pk).status == "draft"
     html = page(client, chief, f"/contracts/cases/{case.pk}/").content.decode()
     assert "第一章" in html and "每单基础配送费" in html
-    assert "提交会员表决" in html  # the union chief may call the vote
+    # The union chief may call the vote, choosing the body (never the members alone).
+    assert "提交草案表决" in html and "职工代表大会" in html and "合同覆盖的全体职工" in html
     html = page(client, core["platform_side"][0], f"/contracts/cases/{case.pk}/").content.decode()
-    assert "提交会员表决" not in html
+    assert "提交草案表决" not in html
 
 
 def test_refused_action_shows_the_error(client, case, core):

@@ -42,7 +42,7 @@ def run_together(*calls):
 
 @pytest.fixture
 def core_tx(transactional_db):
-    from unionhome.demo import seed_core
+    from unionhome.core.demo import seed_core
 
     return seed_core()
 

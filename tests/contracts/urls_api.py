@@ -6,8 +6,8 @@ from django.urls import include, path
 from ninja import NinjaAPI
 
 from bargaining.contracts.api import router
-from unionhome.api import api as main_api
-from unionhome.urls import urlpatterns as site_patterns
+from unionhome.config.api import api as main_api
+from unionhome.config.urls import urlpatterns as site_patterns
 
 urlpatterns = []
 if not any(mounted is router for _prefix, mounted in main_api._routers):

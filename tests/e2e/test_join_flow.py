@@ -10,8 +10,8 @@ import pytest
 
 from tests.e2e.conftest import PHONE_VIEWPORT, login
 from tests.e2e.sms_file import last_code
-from unionhome.idcard import make_id_number
-from unionhome.models import Membership, MembershipStatus
+from unionhome.core.idcard import make_id_number
+from unionhome.membership.models import Membership, MembershipStatus
 
 PHONE = "13712345678"
 
@@ -52,16 +52,22 @@ def test_worker_joins_by_phone_and_gets_a_card_after_approval(
     assert union.name in page.locator("main").inner_text()
     assert fits_phone(page)
 
-    # Step 1: an account from the mobile number and the SMS code.
-    page.locator("main a[href^='/accounts/signup/']").click()
-    page.wait_for_url(re.compile(r"/accounts/signup/"))
-    assert fits_phone(page)
+    # Step 1 on the same screen: the number, "获取验证码", the code from the SMS.
     page.fill("input[name=phone]", PHONE)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/accounts/phone/verify/"))
+    button = page.locator("button.send-code")
+    assert button.inner_text().strip() == "获取验证码"
+    button.click()
+    # The button counts down from the server's 60 seconds and cannot be pressed meanwhile.
+    page.wait_for_function(
+        "() => document.querySelector('button.send-code').textContent.includes('秒后重新获取')"
+    )
+    assert button.is_disabled()
+    seconds = int(re.match(r"\d+", button.inner_text()).group(0))
+    assert 55 <= seconds <= 60
+    assert "137****5678" in page.locator(".code-status").inner_text()
     assert fits_phone(page)
     page.fill("input[name=code]", last_code(sms_file, PHONE))
-    page.locator("main form button[type=submit]").first.click()
+    page.locator("button.next-step").click()
 
     # Back on the join link, now signed in: the application form.
     page.wait_for_selector("form.apply-form")

@@ -3,8 +3,8 @@ English, fit the screen (no element sticks out to the right) and pass an axe-cor
 without serious or critical violations."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser import OVERFLOWING_JS, serious_violations
 from tests.e2e.conftest import PHONE_VIEWPORT
 
 # path -> a phrase the page must show (so a blank or wrong page cannot pass)
@@ -14,40 +14,6 @@ PAGES = [
     ("/en/", "The online union home of gig workers"),
     ("/en/legal-guides/pay-and-piece-rates/", "piece rate"),
 ]
-
-# Elements whose right edge passes the viewport, skipping what the user cannot see: boxes
-# of zero size, and content clipped by a scroll container that itself fits (a wide table in
-# its horizontally scrolling wrapper is the intended layout, not an overflow).
-OVERFLOWING_JS = """
-() => {
-  const width = document.documentElement.clientWidth;
-  const clippedInside = (el) => {
-    for (let a = el.parentElement; a; a = a.parentElement) {
-      const ox = getComputedStyle(a).overflowX;
-      if (ox !== "visible" && a !== document.body && a !== document.documentElement) {
-        return a.getBoundingClientRect().right <= width + 0.5;
-      }
-    }
-    return false;
-  };
-  const found = [];
-  for (const el of document.querySelectorAll("body *")) {
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) continue;
-    if (r.right > width + 0.5 && !clippedInside(el)) {
-      found.push(`${el.tagName.toLowerCase()}.${el.className} right=${Math.round(r.right)}`);
-    }
-  }
-  return found;
-}
-"""
-
-
-def serious_violations(page) -> tuple[list[dict], str]:
-    """Run axe-core in the page; the serious and critical violations, and a readable report."""
-    results = Axe().run(page)
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    return serious, results.generate_report()
 
 
 @pytest.mark.parametrize(("path", "phrase"), PAGES)

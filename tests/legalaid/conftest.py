@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from legalaid.models import AvailabilityWindow, Station, Volunteer
-from legalaid.services import slots_materialise
+from legalaid.slot_supply import slots_materialise
 from legalaid.slots import SHANGHAI
 
 
@@ -42,7 +42,7 @@ def every_day(volunteer, station, start=dt.time(9), end=dt.time(12), channel="in
 @pytest.fixture
 def la(db):
     """A namespace of legal-aid objects; ``la.now`` is the time the slots were made at."""
-    from unionhome.demo import seed_core
+    from unionhome.core.demo import seed_core
 
     ctx = seed_core()
     station = Station.objects.create(

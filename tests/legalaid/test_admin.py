@@ -9,7 +9,7 @@ from legalaid import services
 from legalaid.models import AvailabilityWindow, Feedback
 from legalaid.signals import grant_permissions
 from tests.legalaid.conftest import future_slot
-from unionhome import roles
+from unionhome.core import roles
 
 pytestmark = pytest.mark.django_db
 
@@ -44,23 +44,19 @@ def test_volunteer_sees_only_own_cases(client, la, booked):
     listing = client.get("/admin/legalaid_bookings/")
     assert listing.status_code == 200
     assert f"inspect/{booked.pk}/" not in listing.content.decode()
-    assert client.get(f"/admin/legalaid_bookings/inspect/{booked.pk}/").status_code in (
-        302,
-        403,
-        404,
-    )
+    assert client.get(f"/admin/legalaid_bookings/inspect/{booked.pk}/").status_code == 404
 
 
 def test_bookings_are_read_only_in_admin(client, la, booked):
     client.force_login(la.union_admin)
-    assert client.get(f"/admin/legalaid_bookings/edit/{booked.pk}/").status_code in (302, 403, 404)
-    assert client.get("/admin/legalaid_bookings/new/").status_code in (302, 403, 404)
+    assert client.get(f"/admin/legalaid_bookings/edit/{booked.pk}/").status_code == 302
+    assert client.get("/admin/legalaid_bookings/new/").status_code == 302
 
 
 def test_staff_of_another_union_see_nothing(client, la, booked):
     from django.contrib.auth import get_user_model
 
-    from unionhome.models import UnionStaff
+    from unionhome.membership.models import UnionStaff
 
     other = get_user_model().objects.create_user("enterprise_staff", password="x-pass-2026")
     other.groups.add(Group.objects.get(name=roles.UNION_STAFF))
@@ -69,16 +65,8 @@ def test_staff_of_another_union_see_nothing(client, la, booked):
     listing = client.get("/admin/legalaid_bookings/")
     assert listing.status_code == 200
     assert f"inspect/{booked.pk}/" not in listing.content.decode()
-    assert client.get(f"/admin/legalaid_bookings/inspect/{booked.pk}/").status_code in (
-        302,
-        403,
-        404,
-    )
-    assert client.get(f"/admin/legalaid_stations/edit/{la.station.pk}/").status_code in (
-        302,
-        403,
-        404,
-    )
+    assert client.get(f"/admin/legalaid_bookings/inspect/{booked.pk}/").status_code == 404
+    assert client.get(f"/admin/legalaid_stations/edit/{la.station.pk}/").status_code == 404
 
 
 def test_volunteer_manages_own_windows_only(client, la, booked):
@@ -89,7 +77,7 @@ def test_volunteer_manages_own_windows_only(client, la, booked):
     assert f"/admin/legalaid_windows/edit/{own.pk}/" in listing
     assert f"/admin/legalaid_windows/edit/{others.pk}/" not in listing
     assert client.get(f"/admin/legalaid_windows/edit/{own.pk}/").status_code == 200
-    assert client.get(f"/admin/legalaid_windows/edit/{others.pk}/").status_code in (302, 403, 404)
+    assert client.get(f"/admin/legalaid_windows/edit/{others.pk}/").status_code == 404
     form = client.get("/admin/legalaid_windows/new/").context["form"]
     assert list(form.fields["volunteer"].queryset) == [la.v1]
 

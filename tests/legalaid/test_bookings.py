@@ -6,7 +6,7 @@ import io
 import pytest
 from django.utils import timezone
 
-from legalaid import selectors, services
+from legalaid import selectors, services, slot_supply
 from legalaid.attachments import MAX_ATTACHMENT_BYTES, sniff
 from legalaid.models import (
     AvailabilityException,
@@ -18,8 +18,8 @@ from legalaid.models import (
     Slot,
 )
 from tests.legalaid.conftest import future_slot
-from unionhome import sms
-from unionhome.errors import DomainError
+from unionhome.core import sms
+from unionhome.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -143,8 +143,30 @@ def test_booking_on_behalf(la):
     # A volunteer books only on their own slots.
     with pytest.raises(DomainError):
         book(la, future_slot(la.v1), actor=la.v2.user, member=la.rider2)
-    follow = book(la, future_slot(la.v1), actor=la.v1.user, member=la.rider2)
-    assert follow.booked_by == la.v1.user
+
+
+def test_volunteer_books_a_member_only_as_a_follow_up_of_a_case_they_hold(la):
+    # Security finding 7: a volunteer could book any member onto their own slots (and then
+    # read the member's name). Without a case of theirs with that member, they may not.
+    with pytest.raises(DomainError) as excinfo:
+        book(la, future_slot(la.v1), actor=la.v1.user, member=la.rider2)
+    assert codes(excinfo) == ("forbidden", 403)
+    first = book(la, future_slot(la.v1), member=la.rider2)
+    follow = book(
+        la,
+        future_slot(la.v1, after_hours=60),
+        actor=la.v1.user,
+        member=la.rider2,
+        follow_up_of=first,
+    )
+    assert follow.booked_by == la.v1.user and follow.follow_up_of == first
+    # Another volunteer's case does not count, nor a case of another member.
+    with pytest.raises(DomainError):
+        book(la, future_slot(la.v2), actor=la.v2.user, member=la.rider2, follow_up_of=first)
+    with pytest.raises(DomainError):
+        book(la, future_slot(la.v1), actor=la.v1.user, member=la.rider1, follow_up_of=first)
+    # Union staff with the member's union in scope still book for anyone of it.
+    assert book(la, future_slot(la.v2), actor=la.union_admin, member=la.rider2)
 
 
 def test_member_upcoming_limit(la, settings):
@@ -319,19 +341,19 @@ def test_leave_removes_free_slots_but_keeps_booked(la):
             day + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
         ),
     )
-    services.slots_materialise(volunteer=la.v1, first_day=day, last_day=day)
+    slot_supply.slots_materialise(volunteer=la.v1, first_day=day, last_day=day)
     assert list(la.v1.slots.filter(start__date=day)) == [booked.slot]
-    assert services.slots_materialise(volunteer=la.v1, first_day=day, last_day=day) == 0
+    assert slot_supply.slots_materialise(volunteer=la.v1, first_day=day, last_day=day) == 0
 
 
 def test_materialise_is_idempotent_and_follows_window_changes(la):
     today = timezone.localdate()
     last = today + dt.timedelta(days=14)
     before = la.v1.slots.count()
-    assert services.slots_materialise(volunteer=la.v1, first_day=today, last_day=last) == 0
+    assert slot_supply.slots_materialise(volunteer=la.v1, first_day=today, last_day=last) == 0
     assert la.v1.slots.count() == before
     la.v1.windows.filter(weekday=timezone.localdate().weekday()).delete()
-    services.slots_materialise(volunteer=la.v1, first_day=today, last_day=last)
+    slot_supply.slots_materialise(volunteer=la.v1, first_day=today, last_day=last)
     assert la.v1.slots.count() < before
 
 
@@ -346,13 +368,13 @@ def test_campaign_adds_slots_in_bulk(la):
         daily_end=dt.time(20),
     )
     campaign.stations.set([la.station, la.other_station])
-    created = services.campaign_generate_slots(campaign=campaign)
+    created = slot_supply.campaign_generate_slots(campaign=campaign)
     # 3 slots (30 + 10 min) per evening for each volunteer; volunteer2 serves both stations
     # but cannot be at two at once, so the second station's slots clash and are dropped.
     assert created == 2 * 7 * 3
     campaign.refresh_from_db()
     assert campaign.slots_created == created
-    assert services.campaign_generate_slots(campaign=campaign) == 0
+    assert slot_supply.campaign_generate_slots(campaign=campaign) == 0
     assert set(Slot.objects.filter(campaign=campaign).values_list("channel", flat=True)) == {
         "in_person"
     }
@@ -361,7 +383,7 @@ def test_campaign_adds_slots_in_bulk(la):
 def test_staff_of_another_union_cannot_read_or_cancel(la):
     from django.contrib.auth import get_user_model
 
-    from unionhome.models import UnionStaff
+    from unionhome.membership.models import UnionStaff
 
     booking = book(la)
     other = get_user_model().objects.create_user("enterprise_staff", password="x-pass-2026")

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_is_idempotent_and_complete():
-    from unionhome.demo import seed_core
+    from unionhome.core.demo import seed_core
 
     ctx = seed_core()
     legalaid_demo.seed(ctx)

@@ -197,6 +197,21 @@ def test_stations_page_by_district(client, la):
     assert "uri.amap.com" in html
 
 
+def test_only_legal_aid_stations_offer_booking_there(client, la):
+    from legalaid.models import Station
+
+    rest = Station.objects.create(
+        union=la.station.union,
+        name="休息驿站",
+        kind="rest_station",
+        district="浦江区",
+        address="路",
+    )
+    html = client.get("/legal-aid/stations/").content.decode()
+    assert f"?station={la.station.pk}&amp;channel=in_person" in html
+    assert f"?station={rest.pk}&amp;channel=in_person" not in html
+
+
 def test_volunteer_books_a_follow_up_from_the_case(client, la):
     booking = _book(la)
     client.force_login(la.v1.user)

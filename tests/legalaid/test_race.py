@@ -6,15 +6,16 @@ so only the database's partial unique constraint stands between them and a doubl
 race then books the slot several times: the race test can fail.
 """
 
+import datetime as dt
 import threading
 
 import pytest
 from django.db import connection, connections
 
-from legalaid import selectors, services
+from legalaid import reminders, selectors, services
 from legalaid.models import Booking
 from tests.legalaid.conftest import future_slot
-from unionhome.errors import DomainError
+from unionhome.core.errors import DomainError
 
 THREADS = 8
 
@@ -97,7 +98,7 @@ def test_concurrent_reminder_sweeps_send_once(la, monkeypatch):
     import datetime as dt
 
     from legalaid.models import ReminderSent
-    from unionhome import sms
+    from unionhome.core import sms
 
     slot = future_slot(la.v1)
     booking = services.booking_create(
@@ -118,7 +119,7 @@ def test_concurrent_reminder_sweeps_send_once(la, monkeypatch):
     def sweep():
         try:
             barrier.wait()
-            sent = services.reminders_send_due(now=now)
+            sent = reminders.reminders_send_due(now=now)
         finally:
             connections.close_all()
         with lock:
@@ -132,3 +133,64 @@ def test_concurrent_reminder_sweeps_send_once(la, monkeypatch):
     assert sum(counts) == 1
     assert ReminderSent.objects.filter(booking=booking).count() == 1
     assert len([p for p, _ in sms.outbox if p == "+8613800138001"]) == 1
+
+
+def test_one_member_booking_many_slots_at_once_stays_within_the_limit(la, settings, monkeypatch):
+    """Security finding 4: ten concurrent bookings of different slots by one member made ten
+    (the limit is 3). The count is checked under a lock on the member."""
+    settings.LEGALAID_MAX_UPCOMING_PER_MEMBER = 3
+    results = _race_one_member(la, monkeypatch)
+    assert results.count("ok") == 3, results
+    assert results.count(services.ERR_TOO_MANY) == THREADS - 3
+    assert Booking.objects.filter(member=la.rider1, status="booked").count() == 3
+
+
+def test_without_the_member_lock_the_limit_races(la, settings, monkeypatch):
+    """The test above can fail: with the lock taken away, the same race books too many."""
+    settings.LEGALAID_MAX_UPCOMING_PER_MEMBER = 3
+    monkeypatch.setattr(services, "_lock_member", lambda member: None)
+    results = _race_one_member(la, monkeypatch)
+    assert results.count("ok") > 3, results
+
+
+def _race_one_member(la, monkeypatch):
+    slots = list(
+        la.v1.slots.filter(start__gt=la.now + dt.timedelta(hours=30)).order_by("start")[:THREADS]
+    )
+    assert len(slots) == THREADS
+    barrier = threading.Barrier(THREADS, timeout=30)
+    original = services._check_slot_bookable
+
+    def check_then_wait(*args, **kwargs):
+        # Every thread gets past the friendly checks before any of them counts and writes.
+        original(*args, **kwargs)
+        barrier.wait()
+
+    monkeypatch.setattr(services, "_check_slot_bookable", check_then_wait)
+    results: list[str] = []
+    lock = threading.Lock()
+
+    def attempt(slot):
+        try:
+            services.booking_create(
+                actor=la.rider1,
+                member=la.rider1,
+                slot=slot,
+                topic="wage_arrears",
+                description="many at once",
+                channel=slot.channel,
+            )
+            outcome = "ok"
+        except DomainError as exc:
+            outcome = exc.code
+        finally:
+            connections.close_all()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=attempt, args=(slot,)) for slot in slots]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results

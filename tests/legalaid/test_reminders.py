@@ -8,11 +8,11 @@ from django.core.management import call_command
 
 from legalaid import services
 from legalaid.models import Booking, ReminderSent
-from legalaid.services import reminder_due_kind, reminders_send_due
+from legalaid.reminders import reminder_due_kind, reminders_send_due
 from legalaid.slots import SHANGHAI
 from legalaid.tasks import send_legalaid_reminders
 from tests.legalaid.conftest import future_slot
-from unionhome import sms
+from unionhome.core import sms
 
 START = dt.datetime(2026, 3, 10, 10, 0, tzinfo=SHANGHAI)
 EARLY = START - dt.timedelta(days=3)

@@ -28,7 +28,7 @@ def daphnes(tmp_path):
 @pytest.fixture
 def live_demo(db):
     from bargaining import demo as bargaining_demo
-    from unionhome.demo import seed_core
+    from unionhome.core.demo import seed_core
 
     ctx = seed_core()
     bargaining_demo.seed(ctx)

@@ -3,7 +3,7 @@
 import phonenumbers
 from django.utils.translation import gettext as _
 
-from unionhome.errors import DomainError
+from unionhome.core.errors import DomainError
 
 ERROR_INVALID_PHONE = "invalid_phone"
 
@@ -31,3 +31,9 @@ def normalize_mainland_mobile(value: str) -> str:
 def local_digits(e164: str) -> str:
     """+8613800138000 -> 13800138000."""
     return e164[3:] if e164.startswith("+86") else e164
+
+
+def masked(e164: str) -> str:
+    """+8613912345678 -> 139****5678, for screens that confirm where a code went."""
+    digits = local_digits(e164)
+    return f"{digits[:3]}****{digits[-4:]}"

@@ -12,11 +12,17 @@ STAFF_PERMISSIONS = (
     "change_congressrepresentative",
     "delete_congressrepresentative",
     "view_congressrepresentative",
+    "add_voterroster",
+    "change_voterroster",
+    "delete_voterroster",
+    "view_voterroster",
 )
 
 
 def grant_staff_permissions(sender, **kwargs):
-    from unionhome import roles
+    # Imported when run (after migrate): roles imports auth models, which cannot load with
+    # this module (it is imported before the app registry is ready).
+    from unionhome.core import roles
 
     grants = {roles.FEDERATION_STAFF: STAFF_PERMISSIONS, roles.UNION_STAFF: STAFF_PERMISSIONS}
     roles.grant_group_permissions(sender, grants, using=kwargs.get("using", "default"))

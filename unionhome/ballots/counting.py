@@ -1,15 +1,19 @@
 """Counting and the pass/fail rules: pure Python, no Django, so it is tested with plain values.
 
 Every comparison is done in integers (``approve * 2 > base``), never with floats, so the
-boundaries ("exactly two thirds", "exactly half is not more than half") are exact.
+boundaries ("exactly two thirds", "exactly half") are exact.
 
 The rules:
 
 - ``simple_majority``: more than half of the votes cast approve.
 - ``absolute_majority``: more than half of ALL eligible voters approve.
 - ``two_thirds``: at least two thirds of the votes cast approve.
-- ``collective_contract`` (Collective Contract Provisions 2004, art. 36): at least two thirds
-  of the eligible take part, AND more than half of ALL eligible approve.
+- ``collective_contract`` (Collective Contract Provisions 2004, art. 36: "应有三分之二以上职工
+  代表或者职工出席，且须经全体职工代表半数以上或者全体职工半数以上同意"): at least two thirds
+  of ALL eligible take part, AND at least half of ALL eligible approve. "以上" includes the
+  number itself (Civil Code art. 1259), and art. 36 says "半数以上", not "过半数": exactly
+  two thirds attending and exactly half approving both suffice
+  (3 * attended >= 2 * total, 2 * yes >= total).
 
 Abstentions count as votes cast (taking part) but never as approval.
 """
@@ -36,6 +40,7 @@ APPROVE_OVER_HALF_OF_CAST = "approve_over_half_of_cast"
 APPROVE_OVER_HALF_OF_ELIGIBLE = "approve_over_half_of_eligible"
 APPROVE_TWO_THIRDS_OF_CAST = "approve_two_thirds_of_cast"
 TURNOUT_TWO_THIRDS_OF_ELIGIBLE = "turnout_two_thirds_of_eligible"
+APPROVE_HALF_OF_ELIGIBLE = "approve_half_of_eligible"
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,12 @@ def _more_than_half(code: str, value: int, base: int) -> Condition:
     return Condition(code, value * 2 > base, value, base // 2 + 1, base)
 
 
+def _at_least_half(code: str, value: int, base: int) -> Condition:
+    # Collective Contract Provisions art. 36 "半数以上" + Civil Code art. 1259: exactly half
+    # is enough.
+    return Condition(code, value * 2 >= base, value, -(-base // 2), base)
+
+
 def _at_least_two_thirds(code: str, value: int, base: int) -> Condition:
     needed = -(-2 * base // 3)  # ceil(2 * base / 3)
     return Condition(code, value * 3 >= base * 2, value, needed, base)
@@ -83,8 +94,11 @@ def judge(rule: str, *, eligible: int, cast: int, approve: int) -> Verdict:
     elif rule == COLLECTIVE_CONTRACT:
         conditions = (
             _at_least_two_thirds(TURNOUT_TWO_THIRDS_OF_ELIGIBLE, cast, eligible),
-            _more_than_half(APPROVE_OVER_HALF_OF_ELIGIBLE, approve, eligible),
+            _at_least_half(APPROVE_HALF_OF_ELIGIBLE, approve, eligible),
         )
+        if eligible == 0:
+            # Nobody to ratify: an empty electorate never adopts a contract.
+            conditions = tuple(Condition(c.code, False, 0, 1, 0) for c in conditions)
     else:
         raise ValueError(f"unknown rule {rule!r}")
     return Verdict(rule, all(c.met for c in conditions), conditions)

@@ -6,42 +6,50 @@ Secrecy rule for staff: before the close they see who voted and the turnout, nev
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionhome import roles
 from unionhome.ballots import counting
+from unionhome.ballots.charts import bar_chart_svg, threshold_chart_svg
 from unionhome.ballots.models import (
     Ballot,
     BallotElector,
     BallotMark,
     BallotOption,
     BallotParticipation,
+    BallotRule,
     BallotStatus,
     CongressRepresentative,
     Electorate,
     OptionMeaning,
+    RosterVoter,
 )
-from unionhome.errors import NotAllowed, NotFound
+from unionhome.ballots.notice import NoticeData, build_result_notice
+from unionhome.core import roles
+from unionhome.core.bilingual import localized
+from unionhome.core.errors import DomainError, NotAllowed, NotFound
 
 RESULTS_NOT_PUBLISHED = "results_not_published"
+NO_OPTION = "no_option_chosen"
+TOO_MANY_OPTIONS = "too_many_options"
+UNKNOWN_OPTION = "option_not_in_ballot"
+DUPLICATE_OPTION = "duplicate_option"
 RECEIPTS_NOT_PUBLISHED = "receipts_not_published"
 
 
 def option_label(option: BallotOption) -> str:
-    """Yes/no/abstain are shown in the reader's language; other options as written."""
+    """Yes/no/abstain are shown in the reader's language; other options as written, in
+    English on English pages when an English label was given (``Localized`` says when not)."""
     if option.meaning:
         return str(OptionMeaning(option.meaning).label)
-    return option.label
-
-
-def ballot_status(*, ballot: Ballot, now: datetime | None = None) -> str:
-    return ballot.status_at(now or timezone.now())
+    return localized(option, "label")
 
 
 def _member_scope(user) -> Q:
@@ -88,6 +96,80 @@ def ballot_get_for_user(*, user, ballot_id: int) -> Ballot:
 
 def ballot_is_staff(*, ballot: Ballot, user) -> bool:
     return roles.is_union_staff(user, ballot.union_id)
+
+
+def ballot_options_locked(*, ballot: Ballot, now: datetime | None = None) -> bool:
+    """Options are fixed from the opening on (voters must all see the same paper)."""
+    now = now or timezone.now()
+    return ballot.frozen_at is not None or now >= ballot.opens_at
+
+
+def electorate_roster_voters(*, ballot: Ballot) -> list[tuple[int, int | None]]:
+    """(voter id, account id or None) of every covered worker on the ballot's roster."""
+    query = RosterVoter.objects.filter(roster_id=ballot.roster_id).order_by("id")
+    return list(query.values_list("id", "user_id"))
+
+
+def electorate_user_ids(*, ballot: Ballot) -> list[int]:
+    """Who would be eligible right now (the list ``ballot_open`` freezes)."""
+    if ballot.electorate == Electorate.COVERED_WORKERS:
+        return sorted({uid for _vid, uid in electorate_roster_voters(ballot=ballot) if uid})
+    if ballot.electorate == Electorate.CONGRESS:
+        query = CongressRepresentative.objects.filter(union_id=ballot.union_id)
+        return sorted(set(query.values_list("user_id", flat=True)))
+    Membership = apps.get_model("unionhome", "Membership")
+    union_ids = (
+        roles.union_subtree_ids({ballot.union_id})
+        if ballot.electorate == Electorate.MEMBERS_AND_SUBUNIONS
+        else {ballot.union_id}
+    )
+    query = Membership.objects.filter(union_id__in=union_ids, status="active")
+    return sorted(set(query.values_list("user_id", flat=True)))
+
+
+def ballot_with_electorate(*, ballot: Ballot, now: datetime | None = None) -> Ballot:
+    """A ballot past its opening that nothing has opened yet (no vote, no tick) is read with
+    the electorate it would freeze, counted in memory: a selector never opens a ballot
+    (``services.ballot_open`` does, run by the scheduler tick and by the first vote)."""
+    now = now or timezone.now()
+    if ballot.frozen_at is None and now >= ballot.opens_at:
+        # As ballot_open counts: covered workers with or without an account.
+        if ballot.electorate == Electorate.COVERED_WORKERS:
+            ballot.eligible_count = len(electorate_roster_voters(ballot=ballot))
+        else:
+            ballot.eligible_count = len(electorate_user_ids(ballot=ballot))
+    return ballot
+
+
+def ballot_choice_ids(*, ballot: Ballot, option_ids: Iterable) -> list[int]:
+    """The chosen option ids, checked against the ballot (count, duplicates, membership)."""
+    try:
+        chosen = [int(option_id) for option_id in option_ids]
+    except (TypeError, ValueError):
+        raise DomainError(UNKNOWN_OPTION, _("Unknown option."), field="option_ids") from None
+    if not chosen:
+        raise DomainError(NO_OPTION, _("Choose an option."), field="option_ids")
+    if len(set(chosen)) != len(chosen):
+        raise DomainError(DUPLICATE_OPTION, _("An option was chosen twice."), field="option_ids")
+    if len(chosen) > ballot.choice_limit:
+        raise DomainError(
+            TOO_MANY_OPTIONS,
+            _("Choose at most %(limit)d.") % {"limit": ballot.choice_limit},
+            field="option_ids",
+        )
+    valid = set(BallotOption.objects.filter(ballot=ballot).values_list("id", flat=True))
+    if not set(chosen) <= valid:
+        raise DomainError(
+            UNKNOWN_OPTION, _("That option is not on this ballot."), field="option_ids"
+        )
+    return chosen
+
+
+def ballot_check_choice(*, ballot: Ballot, option_ids: Iterable) -> list[BallotOption]:
+    """Validate a choice without casting it (the confirmation step shows it back)."""
+    chosen = ballot_choice_ids(ballot=ballot, option_ids=option_ids)
+    by_id = {option.pk: option for option in BallotOption.objects.filter(pk__in=chosen)}
+    return [by_id[option_id] for option_id in chosen]
 
 
 def ballot_is_eligible(*, ballot: Ballot, user) -> bool:
@@ -231,9 +313,11 @@ def ballot_outcome(*, ballot: Ballot) -> tuple[counting.Outcome, list[BallotOpti
 
 
 def ballot_results(*, ballot: Ballot, user, now: datetime | None = None) -> BallotResults:
-    """Results after the close; before it, staff get the turnout only and members nothing."""
-    from unionhome.ballots.services import ballot_open_if_due
+    """Results after the close; before it, staff get the turnout only and members nothing.
 
+    A read only: sealing (shuffling a closed ballot's papers) is ``services.ballot_seal``,
+    run by the scheduler tick. Results read between the close and the next tick are the
+    same, since the tally does not depend on the order of the rows."""
     now = now or timezone.now()
     status = ballot.status_at(now)
     staff = ballot_is_staff(ballot=ballot, user=user)
@@ -241,8 +325,7 @@ def ballot_results(*, ballot: Ballot, user, now: datetime | None = None) -> Ball
         raise NotAllowed(
             _("Results are published when the ballot closes."), code=RESULTS_NOT_PUBLISHED
         )
-    if status != BallotStatus.SCHEDULED:
-        ballot = ballot_open_if_due(ballot=ballot, now=now)
+    ballot = ballot_with_electorate(ballot=ballot, now=now)
     results = BallotResults(
         ballot=ballot, status=status, eligible_count=ballot.eligible_count or 0, turnout=0
     )
@@ -266,10 +349,7 @@ def ballot_result_passed(*, ballot: Ballot, now: datetime | None = None) -> bool
     now = now or timezone.now()
     if ballot.status_at(now) != BallotStatus.CLOSED:
         return None
-    if ballot.frozen_at is None:
-        from unionhome.ballots.services import ballot_open
-
-        ballot = ballot_open(ballot=ballot, now=now)
+    ballot = ballot_with_electorate(ballot=ballot, now=now)
     outcome, _options = ballot_outcome(ballot=ballot)
     return outcome.passed
 
@@ -292,8 +372,16 @@ def ballot_voters(*, ballot: Ballot, user) -> list:
     return list(User.objects.filter(ballot_participations__ballot=ballot).order_by("username"))
 
 
+def ballot_code_voters(*, ballot: Ballot, user) -> list[str]:
+    """Covered workers without an account who voted with a one-time code (names, never how):
+    staff of the ballot's union only."""
+    if not ballot_is_staff(ballot=ballot, user=user):
+        raise NotAllowed(_("Only the union's staff can see who voted."))
+    voted = ballot.participations.filter(user__isnull=True, voter__isnull=False)
+    return sorted(voted.values_list("voter__full_name", flat=True))
+
+
 def _user_model_label() -> tuple[str, str]:
-    from django.conf import settings
 
     app_label, model = settings.AUTH_USER_MODEL.split(".")
     return app_label, model
@@ -303,7 +391,6 @@ def _user_model_label() -> tuple[str, str]:
 
 
 def rule_label(rule: str) -> str:
-    from unionhome.ballots.models import BallotRule
 
     return str(BallotRule(rule).label)
 
@@ -337,9 +424,14 @@ def _condition_sentence(condition: counting.Condition, *, for_option: bool = Fal
                 "%(value)d of %(base)d votes cast approve; at least two thirds (%(needed)d) needed."
             ),
         }
+    # Collective Contract Provisions art. 36 (Civil Code art. 1259: "以上" includes the number).
+    texts[counting.APPROVE_HALF_OF_ELIGIBLE] = _(
+        "%(value)d of all %(base)d eligible voters approve; at least half (%(needed)d) needed "
+        "(Collective Contract Provisions art. 36)."
+    )
     texts[counting.TURNOUT_TWO_THIRDS_OF_ELIGIBLE] = _(
         "%(value)d of %(base)d eligible voters took part; at least two thirds "
-        "(%(needed)d) must take part."
+        "(%(needed)d) must take part (Collective Contract Provisions art. 36)."
     )
     sentence = texts[condition.code] % params
     mark = _("met") if condition.met else _("not met")
@@ -382,7 +474,6 @@ def _share(votes: int, cast: int) -> str:
 
 
 def ballot_chart_svg(*, results: BallotResults) -> str:
-    from unionhome.ballots.charts import bar_chart_svg
 
     rows = [(o.label, o.votes, o.elected) for o in results.options or []]
     if results.ballot.kind == "yes_no" and results.passed:
@@ -392,9 +483,37 @@ def ballot_chart_svg(*, results: BallotResults) -> str:
     )
 
 
+def ballot_threshold_svg(*, results: BallotResults) -> str:
+    """The collective-contract rule drawn (Collective Contract Provisions art. 36): turnout
+    against two thirds of ALL eligible, approvals against half of ALL eligible, each bar with
+    its line; both inclusive ("以上", Civil Code art. 1259). Empty for other rules."""
+    outcome = results.outcome
+    if outcome is None or outcome.verdict is None or outcome.rule != counting.COLLECTIVE_CONTRACT:
+        return ""
+    by_code = {c.code: c for c in outcome.verdict.conditions}
+    turnout = by_code.get(counting.TURNOUT_TWO_THIRDS_OF_ELIGIBLE)
+    approve = by_code.get(counting.APPROVE_HALF_OF_ELIGIBLE)
+    if turnout is None or approve is None:
+        return ""
+    rows = [
+        (
+            _("Took part"),
+            turnout.value,
+            turnout.needed,
+            _("two thirds: %(n)d") % {"n": turnout.needed},
+        ),
+        (
+            _("Approve"),
+            approve.value,
+            approve.needed,
+            _("half of all: %(n)d") % {"n": approve.needed},
+        ),
+    ]
+    return threshold_chart_svg(rows, base=outcome.eligible, title=_("The two thresholds"))
+
+
 def ballot_notice_docx(*, ballot: Ballot, user, now: datetime | None = None) -> bytes:
     """The result notice (DOCX) for the union's records: staff, after the close."""
-    from unionhome.ballots.notice import NoticeData, build_result_notice
 
     if not ballot_is_staff(ballot=ballot, user=user):
         raise NotAllowed(_("Only the union's staff can download the result notice."))
@@ -429,10 +548,3 @@ def ballot_notice_docx(*, ballot: Ballot, user, now: datetime | None = None) -> 
         footer=[ballot.union.name, timezone.localdate().isoformat()],
     )
     return build_result_notice(data)
-
-
-def ballots_awaiting_vote_count(*, user, now: datetime | None = None) -> int:
-    """How many open ballots still await this member's vote (for an in-site badge)."""
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return sum(1 for row in member_ballots(user=user, now=now) if row.can_vote)

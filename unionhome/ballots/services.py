@@ -10,12 +10,14 @@ The service other parts call to put a draft collective contract to the workers::
         opens_at: datetime,
         closes_at: datetime,
         source_label: str,
-        electorate: str = Electorate.MEMBERS,
+        electorate: str,            # "congress" or "covered_workers", never members
+        roster: VoterRoster | None = None,   # required for "covered_workers"
         created_by: User | None = None,
     ) -> Ballot
 
-It creates a yes/no/abstain ballot judged by the collective-contract rule (at least two
-thirds of the eligible take part, more than half of ALL eligible approve). Read the verdict
+It creates a yes/no/abstain ballot judged by the collective-contract rule (Collective
+Contract Provisions art. 36: at least two thirds of the congress delegates or covered
+workers take part, at least half of ALL of them approve). Read the verdict
 with ``unionhome.ballots.selectors.ballot_result_passed(ballot=...)``: ``None`` until the
 ballot closes, then ``True`` or ``False``.
 
@@ -27,17 +29,20 @@ the receipt), ``ballots_tick`` (opens due ballots and sends reminders; run it fr
 
 from __future__ import annotations
 
+import random
 import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionhome import roles
+from unionhome.audit.models import AuditAction
+from unionhome.audit.services import audit_record
 from unionhome.ballots.models import (
+    RATIFYING_ELECTORATES,
     Ballot,
     BallotElector,
     BallotKind,
@@ -51,20 +56,28 @@ from unionhome.ballots.models import (
     Electorate,
     OptionMeaning,
 )
-from unionhome.errors import Conflict, DomainError, NotAllowed
+from unionhome.ballots.selectors import (  # noqa: F401 (error codes re-exported)
+    DUPLICATE_OPTION,
+    NO_OPTION,
+    TOO_MANY_OPTIONS,
+    UNKNOWN_OPTION,
+    ballot_choice_ids,
+    ballot_options_locked,
+    electorate_roster_voters,
+    electorate_user_ids,
+)
+from unionhome.core.errors import Conflict, DomainError, NotAllowed
 
 # Error codes (tests and clients assert on these).
 BALLOT_NOT_OPEN = "ballot_not_open"
 BALLOT_CLOSED = "ballot_closed"
 NOT_ELIGIBLE = "not_eligible"
 ALREADY_VOTED = "already_voted"
-NO_OPTION = "no_option_chosen"
-TOO_MANY_OPTIONS = "too_many_options"
-UNKNOWN_OPTION = "option_not_in_ballot"
-DUPLICATE_OPTION = "duplicate_option"
 OPTIONS_LOCKED = "options_locked"
 BAD_TIMES = "closes_before_opening"
 TOO_FEW_OPTIONS = "too_few_options"
+MEMBERS_ONLY_RATIFICATION = "members_only_ratification"
+ROSTER_REQUIRED = "roster_required"
 
 YES_NO_OPTIONS = (
     (OptionMeaning.YES, "Yes"),
@@ -90,6 +103,33 @@ def _check_times(opens_at: datetime, closes_at: datetime) -> None:
         )
 
 
+def _check_paper(*, union, kind: str, rule: str, electorate: str, roster) -> None:
+    """Who votes under which rule: the same checks on creation and on every edit."""
+    if kind not in BallotKind.values or rule not in BallotRule.values:
+        raise DomainError("invalid", _("Unknown ballot kind or rule."))
+    if electorate not in Electorate.values:
+        raise DomainError("invalid", _("Unknown electorate."), field="electorate")
+    if rule == BallotRule.COLLECTIVE_CONTRACT and electorate not in RATIFYING_ELECTORATES:
+        # Collective Contract Provisions art. 36: the congress or all covered workers decide.
+        raise DomainError(
+            MEMBERS_ONLY_RATIFICATION,
+            _(
+                "A collective contract is ratified by the workers' congress or by all the "
+                "workers it covers, never by the union's members alone (Collective Contract "
+                "Provisions art. 36)."
+            ),
+            field="electorate",
+        )
+    if (electorate == Electorate.COVERED_WORKERS) != (roster is not None):
+        raise DomainError(
+            ROSTER_REQUIRED,
+            _("A ballot of all covered workers needs their roster (and only such a ballot)."),
+            field="roster",
+        )
+    if roster is not None and roster.union_id != union.pk:
+        raise DomainError(ROSTER_REQUIRED, _("That roster belongs to another union."))
+
+
 def ballot_create(
     *,
     union,
@@ -99,8 +139,11 @@ def ballot_create(
     closes_at: datetime,
     rule: str = BallotRule.SIMPLE_MAJORITY,
     electorate: str = Electorate.MEMBERS,
+    roster=None,
     description_html: str = "",
-    options: Sequence[str] = (),
+    title_en: str = "",
+    description_en_html: str = "",
+    options: Sequence[str | tuple[str, str]] = (),
     max_choices: int = 1,
     seats: int = 1,
     source_label: str = "",
@@ -108,18 +151,18 @@ def ballot_create(
 ) -> Ballot:
     """Create a ballot with its options (yes/no ballots get yes, no and abstain)."""
     _check_times(opens_at, closes_at)
-    if kind not in BallotKind.values or rule not in BallotRule.values:
-        raise DomainError("invalid", _("Unknown ballot kind or rule."))
-    if electorate not in Electorate.values:
-        raise DomainError("invalid", _("Unknown electorate."), field="electorate")
+    _check_paper(union=union, kind=kind, rule=rule, electorate=electorate, roster=roster)
     with transaction.atomic():
         ballot = Ballot.objects.create(
             union=union,
             title=title,
+            title_en=title_en,
             description=description_html,
+            description_en=description_en_html,
             kind=kind,
             rule=rule,
             electorate=electorate,
+            roster=roster,
             max_choices=max(1, max_choices),
             seats=max(1, seats),
             opens_at=opens_at,
@@ -139,16 +182,19 @@ def ballot_create_ratification(
     opens_at: datetime,
     closes_at: datetime,
     source_label: str,
-    electorate: str = Electorate.MEMBERS,
+    electorate: str,
+    roster=None,
     created_by=None,
 ) -> Ballot:
-    """Put a draft collective contract to the vote under the collective-contract rule."""
+    """Put a draft collective contract to the congress or to all covered workers
+    (Collective Contract Provisions art. 36); a members-only electorate is refused."""
     return ballot_create(
         union=union,
         title=title,
         kind=BallotKind.YES_NO,
         rule=BallotRule.COLLECTIVE_CONTRACT,
         electorate=electorate,
+        roster=roster,
         description_html=description_html,
         opens_at=opens_at,
         closes_at=closes_at,
@@ -157,29 +203,31 @@ def ballot_create_ratification(
     )
 
 
-def _write_options(ballot: Ballot, labels: Sequence[str]) -> None:
+def _label_pair(option: str | tuple[str, str]) -> tuple[str, str]:
+    """An option as given: its label, or (label, English label)."""
+    label, label_en = (option, "") if isinstance(option, str) else option
+    return (label or "").strip(), (label_en or "").strip()
+
+
+def _write_options(ballot: Ballot, labels: Sequence[str | tuple[str, str]]) -> None:
     if ballot.kind == BallotKind.YES_NO:
         BallotOption.objects.bulk_create(
             BallotOption(ballot=ballot, label=label, meaning=meaning, sort_order=index)
             for index, (meaning, label) in enumerate(YES_NO_OPTIONS)
         )
         return
-    labels = [label.strip() for label in labels if label and label.strip()]
-    if len(labels) < 2:
+    pairs = [pair for pair in map(_label_pair, labels) if pair[0]]
+    if len(pairs) < 2:
         raise DomainError(TOO_FEW_OPTIONS, _("Give at least two options."), field="options")
     BallotOption.objects.bulk_create(
-        BallotOption(ballot=ballot, label=label[:200], sort_order=index)
-        for index, label in enumerate(labels)
+        BallotOption(ballot=ballot, label=label[:200], label_en=label_en[:200], sort_order=index)
+        for index, (label, label_en) in enumerate(pairs)
     )
 
 
-def ballot_options_locked(*, ballot: Ballot, now: datetime | None = None) -> bool:
-    """Options are fixed from the opening on (voters must all see the same paper)."""
-    now = now or timezone.now()
-    return ballot.frozen_at is not None or now >= ballot.opens_at
-
-
-def ballot_set_options(*, ballot: Ballot, labels: Sequence[str], now: datetime | None = None):
+def ballot_set_options(
+    *, ballot: Ballot, labels: Sequence[str | tuple[str, str]], now: datetime | None = None
+):
     """Replace the options of a ballot that has not opened yet."""
     with transaction.atomic():
         ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
@@ -190,19 +238,70 @@ def ballot_set_options(*, ballot: Ballot, labels: Sequence[str], now: datetime |
     return ballot
 
 
-def electorate_user_ids(*, ballot: Ballot) -> list[int]:
-    """Who would be eligible right now (the list ``ballot_open`` freezes)."""
-    if ballot.electorate == Electorate.CONGRESS:
-        query = CongressRepresentative.objects.filter(union_id=ballot.union_id)
-        return sorted(set(query.values_list("user_id", flat=True)))
-    Membership = apps.get_model("unionhome", "Membership")
-    union_ids = (
-        roles.union_subtree_ids({ballot.union_id})
-        if ballot.electorate == Electorate.MEMBERS_AND_SUBUNIONS
-        else {ballot.union_id}
-    )
-    query = Membership.objects.filter(union_id__in=union_ids, status="active")
-    return sorted(set(query.values_list("user_id", flat=True)))
+# What may still change once a ballot has opened (the paper itself may not).
+EDITABLE_WHEN_OPEN = ("title", "title_en", "description", "description_en", "source_label")
+# The paper: fixed from the opening on, with the options.
+PAPER_FIELDS = (
+    "union",
+    "roster",
+    "kind",
+    "rule",
+    "electorate",
+    "max_choices",
+    "seats",
+    "opens_at",
+    "closes_at",
+)
+
+
+def ballot_update(
+    *,
+    ballot: Ballot,
+    data: dict,
+    options: Sequence[str | tuple[str, str]] | None = None,
+    now: datetime | None = None,
+) -> Ballot:
+    """Change a ballot. Once it has opened only its title, description and source may change.
+
+    ``data`` holds the fields to set; ``options`` (labels, or (label, English label) pairs) replaces the options
+    when given.
+    """
+    unknown = set(data) - set(EDITABLE_WHEN_OPEN) - set(PAPER_FIELDS)
+    if unknown:
+        raise DomainError(
+            "not_editable",
+            _("These fields cannot be changed: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))},
+        )
+    with transaction.atomic():
+        locked = Ballot.objects.select_for_update().get(pk=ballot.pk)
+        paper = {name: value for name, value in data.items() if name in PAPER_FIELDS}
+        paper = {name: value for name, value in paper.items() if getattr(locked, name) != value}
+        kind_changed = "kind" in paper
+        if (paper or options is not None) and ballot_options_locked(ballot=locked, now=now):
+            raise Conflict(
+                OPTIONS_LOCKED,
+                _(
+                    "This ballot has opened: its options, times, rule and voters "
+                    "can no longer be changed."
+                ),
+            )
+        for name, value in data.items():
+            setattr(locked, name, value)
+        _check_times(locked.opens_at, locked.closes_at)
+        _check_paper(
+            union=locked.union,
+            kind=locked.kind,
+            rule=locked.rule,
+            electorate=locked.electorate,
+            roster=locked.roster,
+        )
+        locked.max_choices, locked.seats = max(1, locked.max_choices), max(1, locked.seats)
+        locked.save()
+        if kind_changed or (options is not None and locked.kind != BallotKind.YES_NO):
+            BallotOption.objects.filter(ballot=locked).delete()
+            _write_options(locked, options or ())
+    return locked
 
 
 def ballot_open(*, ballot: Ballot, now: datetime | None = None) -> Ballot:
@@ -217,17 +316,30 @@ def ballot_open(*, ballot: Ballot, now: datetime | None = None) -> Ballot:
         if locked.frozen_at is None:
             if now < locked.opens_at:
                 raise Conflict(BALLOT_NOT_OPEN, _("This ballot is not open yet."))
-            user_ids = electorate_user_ids(ballot=locked)
-            BallotElector.objects.bulk_create(
-                (BallotElector(ballot=locked, user_id=user_id) for user_id in user_ids),
-                batch_size=1000,
-            )
-            locked.eligible_count = len(user_ids)
+            if locked.electorate == Electorate.COVERED_WORKERS:
+                # Every covered worker, with or without an account (art. 36 "全体职工").
+                electors = [
+                    BallotElector(ballot=locked, voter_id=voter_id, user_id=user_id)
+                    for voter_id, user_id in electorate_roster_voters(ballot=locked)
+                ]
+            else:
+                electors = [
+                    BallotElector(ballot=locked, user_id=user_id)
+                    for user_id in electorate_user_ids(ballot=locked)
+                ]
+            BallotElector.objects.bulk_create(electors, batch_size=1000)
+            locked.eligible_count = len(electors)
             locked.frozen_at = now
             locked.save(update_fields=["eligible_count", "frozen_at"])
+            audit_record(
+                action=AuditAction.BALLOT_OPEN,
+                obj=locked,
+                union=locked.union_id,
+                detail=f"electors: {locked.eligible_count}",
+            )
             if now < locked.closes_at:
                 ballot_id = locked.pk
-                transaction.on_commit(lambda: _enqueue_opened_notice(ballot_id))
+                transaction.on_commit(lambda: _enqueue_notice(ballot_id, "opened"))
     ballot.eligible_count, ballot.frozen_at = locked.eligible_count, locked.frozen_at
     return ballot
 
@@ -240,36 +352,6 @@ def ballot_open_if_due(*, ballot: Ballot, now: datetime | None = None) -> Ballot
     return ballot
 
 
-def _validate_choice(ballot: Ballot, option_ids: Iterable) -> list[int]:
-    try:
-        chosen = [int(option_id) for option_id in option_ids]
-    except (TypeError, ValueError):
-        raise DomainError(UNKNOWN_OPTION, _("Unknown option."), field="option_ids") from None
-    if not chosen:
-        raise DomainError(NO_OPTION, _("Choose an option."), field="option_ids")
-    if len(set(chosen)) != len(chosen):
-        raise DomainError(DUPLICATE_OPTION, _("An option was chosen twice."), field="option_ids")
-    if len(chosen) > ballot.choice_limit:
-        raise DomainError(
-            TOO_MANY_OPTIONS,
-            _("Choose at most %(limit)d.") % {"limit": ballot.choice_limit},
-            field="option_ids",
-        )
-    valid = set(BallotOption.objects.filter(ballot=ballot).values_list("id", flat=True))
-    if not set(chosen) <= valid:
-        raise DomainError(
-            UNKNOWN_OPTION, _("That option is not on this ballot."), field="option_ids"
-        )
-    return chosen
-
-
-def ballot_check_choice(*, ballot: Ballot, option_ids: Iterable) -> list[BallotOption]:
-    """Validate a choice without casting it (the confirmation step shows it back)."""
-    chosen = _validate_choice(ballot, option_ids)
-    by_id = {option.pk: option for option in BallotOption.objects.filter(pk__in=chosen)}
-    return [by_id[option_id] for option_id in chosen]
-
-
 def ballot_cast(*, ballot: Ballot, user, option_ids: Iterable, now: datetime | None = None) -> str:
     """Record one member's vote and return the receipt. A vote cannot be changed."""
     now = now or timezone.now()
@@ -279,26 +361,89 @@ def ballot_cast(*, ballot: Ballot, user, option_ids: Iterable, now: datetime | N
     if status == BallotStatus.CLOSED:
         raise Conflict(BALLOT_CLOSED, _("This ballot has closed."))
     ballot = ballot_open_if_due(ballot=ballot, now=now)
-    if not BallotElector.objects.filter(ballot=ballot, user=user).exists():
+    elector = BallotElector.objects.filter(ballot=ballot, user=user).first()
+    if elector is None:
         raise NotAllowed(_("You are not eligible to vote in this ballot."), code=NOT_ELIGIBLE)
-    if BallotParticipation.objects.filter(ballot=ballot, user=user).exists():
+    return record_vote(ballot=ballot, elector=elector, option_ids=option_ids)
+
+
+def record_vote(*, ballot: Ballot, elector: BallotElector, option_ids: Iterable) -> str:
+    """Write one elector's paper (account or one-time code alike) and return the receipt."""
+    voted = BallotParticipation.objects.filter(ballot=ballot)
+    already = Q(user_id=elector.user_id) if elector.user_id else Q(pk__in=[])
+    if elector.voter_id:
+        already |= Q(voter_id=elector.voter_id)
+    if voted.filter(already).exists():
         raise Conflict(ALREADY_VOTED, _("You have already voted in this ballot."))
-    chosen = _validate_choice(ballot, option_ids)
+    chosen = ballot_choice_ids(ballot=ballot, option_ids=option_ids)
     receipt = new_receipt()
     try:
         with transaction.atomic():
-            # The participation row goes first: its unique (ballot, user) constraint is what
-            # stops a second, concurrent submission; the paper is only written if it held.
-            BallotParticipation.objects.create(ballot=ballot, user=user, receipt=receipt)
+            # The participation row goes first: its unique (ballot, user) and (ballot, voter)
+            # constraints are what stop a second, concurrent submission (also one by account
+            # and one by code); the paper is only written if they held.
+            BallotParticipation.objects.create(
+                ballot=ballot, user_id=elector.user_id, voter_id=elector.voter_id, receipt=receipt
+            )
             paper = BallotPaper.objects.create(ballot=ballot)
             BallotMark.objects.bulk_create(
                 BallotMark(paper=paper, ballot=ballot, option_id=option_id) for option_id in chosen
             )
     except IntegrityError:
-        if BallotParticipation.objects.filter(ballot=ballot, user=user).exists():
+        if voted.filter(already).exists():
             raise Conflict(ALREADY_VOTED, _("You have already voted in this ballot.")) from None
         raise
     return receipt
+
+
+def ballot_seal(*, ballot: Ballot, now: datetime | None = None) -> Ballot:
+    """Rewrite a closed ballot's papers and marks in a random order, with fresh keys.
+
+    Papers are written in the order votes arrive, as are the participation rows, so the
+    storage order (SQLite's rowid, PostgreSQL's ctid) pairs each voter with a choice. Once
+    nobody can vote any more, the papers are deleted and inserted again shuffled: their order
+    then carries no time. Idempotent; the row lock makes a concurrent tick and results page
+    seal once.
+    """
+    now = now or timezone.now()
+    if ballot.sealed_at is not None or ballot.status_at(now) != BallotStatus.CLOSED:
+        return ballot
+    with transaction.atomic():
+        locked = Ballot.objects.select_for_update().get(pk=ballot.pk)
+        if locked.sealed_at is None:
+            marks: dict = {}
+            for paper_id, option_id in BallotMark.objects.filter(ballot=locked).values_list(
+                "paper_id", "option_id"
+            ):
+                marks.setdefault(paper_id, []).append(option_id)
+            papers = [marks.get(pk, []) for pk in locked.papers.values_list("pk", flat=True)]
+            _shuffle(papers)
+            BallotMark.objects.filter(ballot=locked).delete()
+            BallotPaper.objects.filter(ballot=locked).delete()
+            new_papers = [BallotPaper(ballot=locked) for _paper in papers]
+            BallotPaper.objects.bulk_create(new_papers, batch_size=1000)
+            new_marks = [
+                BallotMark(paper=paper, ballot=locked, option_id=option_id)
+                for paper, options in zip(new_papers, papers, strict=True)
+                for option_id in options
+            ]
+            # Marks of one paper would otherwise sit next to each other, in paper order.
+            _shuffle(new_marks)
+            BallotMark.objects.bulk_create(new_marks, batch_size=1000)
+            locked.sealed_at = now
+            locked.save(update_fields=["sealed_at"])
+            audit_record(
+                action=AuditAction.BALLOT_CLOSE,
+                obj=locked,
+                union=locked.union_id,
+                detail=f"papers: {len(new_papers)}",
+            )
+    ballot.sealed_at = locked.sealed_at
+    return ballot
+
+
+def _shuffle(items: list) -> None:
+    random.SystemRandom().shuffle(items)
 
 
 def congress_representative_add(*, union, user, note: str = "") -> CongressRepresentative:
@@ -315,20 +460,26 @@ def congress_representative_add(*, union, user, note: str = "") -> CongressRepre
 REMINDER_BEFORE_CLOSE = timedelta(days=1)
 
 
-def _enqueue_opened_notice(ballot_id: int) -> None:
-    from unionhome.ballots.tasks import notify_ballot_opened
+def _enqueue_notice(ballot_id: int, notice: str) -> None:
+    # Imported here: tasks imports this module (its tick task runs ballots_tick).
+    from unionhome.ballots import tasks
 
-    notify_ballot_opened.enqueue(ballot_id=ballot_id)
+    tasks.notify_ballot.enqueue(ballot_id=ballot_id, notice=notice)
 
 
 def ballots_tick(*, now: datetime | None = None) -> dict[str, int]:
-    """Open ballots whose time has come and remind voters a day before a ballot closes."""
+    """Open ballots whose time has come, seal closed ones and remind voters a day before a
+    ballot closes."""
     now = now or timezone.now()
     opened = 0
     due = Ballot.objects.filter(frozen_at__isnull=True, opens_at__lte=now, closes_at__gt=now)
     for ballot in due:
         ballot_open(ballot=ballot, now=now)
         opened += 1
+    for ballot in Ballot.objects.filter(
+        frozen_at__isnull=False, sealed_at__isnull=True, closes_at__lte=now
+    ):
+        ballot_seal(ballot=ballot, now=now)
     reminded = 0
     closing = Ballot.objects.filter(
         frozen_at__isnull=False,
@@ -344,12 +495,8 @@ def ballots_tick(*, now: datetime | None = None) -> dict[str, int]:
             )
             if claimed:
                 ballot_id = ballot.pk
-                transaction.on_commit(lambda ballot_id=ballot_id: _enqueue_reminder(ballot_id))
+                transaction.on_commit(
+                    lambda ballot_id=ballot_id: _enqueue_notice(ballot_id, "closing")
+                )
                 reminded += 1
     return {"opened": opened, "reminded": reminded}
-
-
-def _enqueue_reminder(ballot_id: int) -> None:
-    from unionhome.ballots.tasks import notify_ballot_closing
-
-    notify_ballot_closing.enqueue(ballot_id=ballot_id)

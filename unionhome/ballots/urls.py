@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/results/", views.ballot_results, name="results"),
     path("<int:pk>/receipts/", views.ballot_receipts, name="receipts"),
     path("<int:pk>/notice.docx", views.ballot_notice, name="notice"),
+    path("<int:pk>/code/", views.ballot_vote_with_code, name="vote_with_code"),
 ]

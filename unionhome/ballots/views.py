@@ -10,15 +10,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from unionhome.ballots import selectors, services
-from unionhome.ballots.models import BallotStatus
-from unionhome.errors import DomainError
+from bargaining.legal_sources import citation, guide_url
+from unionhome.ballots import roster, selectors, services
+from unionhome.ballots.models import Ballot, BallotStatus, Electorate
+from unionhome.core.errors import DomainError
 
 
 def _ballot(request, pk):
@@ -26,9 +27,8 @@ def _ballot(request, pk):
         ballot = selectors.ballot_get_for_user(user=request.user, ballot_id=pk)
     except DomainError as err:
         raise Http404(err.detail) from err
-    if ballot.status_at(timezone.now()) != BallotStatus.SCHEDULED:
-        ballot = services.ballot_open_if_due(ballot=ballot)
-    return ballot
+    # A read never opens the ballot (the tick or the first vote does): count in memory.
+    return selectors.ballot_with_electorate(ballot=ballot)
 
 
 def _paper_context(request, ballot, *, chosen=(), error=None):
@@ -46,6 +46,10 @@ def _paper_context(request, ballot, *, chosen=(), error=None):
         "eligible": eligible,
         "can_vote": status == BallotStatus.OPEN and eligible and not receipt,
         "is_staff": selectors.ballot_is_staff(ballot=ballot, user=request.user),
+        # While open: how many have voted (a count only; never how, never who).
+        "turnout_so_far": selectors.ballot_turnout(ballot=ballot)
+        if status == BallotStatus.OPEN
+        else None,
         "error": error,
     }
 
@@ -69,7 +73,7 @@ def ballot_confirm(request, pk):
     ballot = _ballot(request, pk)
     option_ids = request.POST.getlist("option_ids")
     try:
-        chosen = services.ballot_check_choice(ballot=ballot, option_ids=option_ids)
+        chosen = selectors.ballot_check_choice(ballot=ballot, option_ids=option_ids)
     except DomainError as err:
         context = _paper_context(request, ballot, chosen=option_ids, error=err.detail)
         return render(request, "ballots/ballot.html", context, status=422)
@@ -122,11 +126,18 @@ def ballot_results(request, pk):
         "chart": mark_safe(selectors.ballot_chart_svg(results=results))  # noqa: S308 - escaped
         if results.published
         else "",
+        "thresholds": mark_safe(selectors.ballot_threshold_svg(results=results)),  # noqa: S308 - escaped
+        "elected": [o for o in results.options or [] if o.elected]
+        if ballot.kind == "election"
+        else [],
         "is_staff": selectors.ballot_is_staff(ballot=ballot, user=request.user),
         "receipt": selectors.ballot_receipt_of(ballot=ballot, user=request.user),
         "voters": selectors.ballot_voters(ballot=ballot, user=request.user)
         if selectors.ballot_is_staff(ballot=ballot, user=request.user)
         else None,
+        "code_voters": selectors.ballot_code_voters(ballot=ballot, user=request.user)
+        if selectors.ballot_is_staff(ballot=ballot, user=request.user)
+        else [],
     }
     return render(request, "ballots/results.html", context)
 
@@ -159,3 +170,34 @@ def ballot_notice(request, pk):
     )
     response["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}-result.docx"'
     return response
+
+
+def ballot_vote_with_code(request, pk):
+    """A covered worker without an account votes with a one-time SMS code (Collective Contract
+    Provisions art. 36: all the workers a contract covers, members or not). No login."""
+    ballot = get_object_or_404(Ballot, pk=pk, electorate=Electorate.COVERED_WORKERS)
+    context = {
+        "ballot": ballot,
+        "status": ballot.status_at(timezone.now()),
+        "options": [(o, selectors.option_label(o)) for o in ballot.options.all()],
+        "phone": request.POST.get("phone", "")[:20],
+        "code_sent": False,
+        "source": citation("ccp_36"),
+        "source_url": guide_url("ccp_36"),
+    }
+    if request.method == "POST":
+        try:
+            if request.POST.get("step") == "vote":
+                context["code_sent"] = True
+                context["receipt"] = roster.ballot_cast_with_code(
+                    ballot=ballot,
+                    phone=context["phone"],
+                    code=request.POST.get("code", ""),
+                    option_ids=request.POST.getlist("option_ids"),
+                )
+            else:
+                roster.ballot_send_code(ballot=ballot, phone=context["phone"])
+                context["code_sent"] = True
+        except DomainError as err:
+            context["error"] = err.detail
+    return render(request, "ballots/code_vote.html", context)

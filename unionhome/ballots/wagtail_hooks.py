@@ -2,6 +2,8 @@
 congress lists. Everything is scoped to the unions the user runs; staff see turnout and who
 voted (on the results page), never how."""
 
+from datetime import datetime
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -16,113 +18,124 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from unionhome import roles
+from unionhome.ballots import roster as rosters
 from unionhome.ballots import services
 from unionhome.ballots.models import (
     Ballot,
-    BallotKind,
     BallotOption,
     CongressRepresentative,
+    VoterRoster,
 )
-from unionhome.models import Union
+from unionhome.core import admin_scope
+from unionhome.core.admin_forms import ServiceErrorViewMixin, service_call
+from unionhome.core.admin_scope import (
+    UnionScopedFormMixin,
+    UnionScopedViewMixin,
+    UnionScopedViewSetMixin,
+    scope_to_unions,
+)
+from unionhome.core.errors import DomainError
 
-# Fields that may still change once a ballot has opened (the paper itself may not).
-EDITABLE_WHEN_OPEN = {"title", "description", "source_label"}
 
-
-def _union_ids(user) -> set[int]:
-    return roles.staffed_union_ids(user)
-
-
-class UnionScopedForm(WagtailAdminModelForm):
-    """Offer only the unions the user runs."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "union" in self.fields and self.for_user is not None:
-            self.fields["union"].queryset = Union.objects.filter(pk__in=_union_ids(self.for_user))
-
-    def clean_union(self):
-        union = self.cleaned_data["union"]
-        if self.for_user is not None and union.pk not in _union_ids(self.for_user):
-            raise forms.ValidationError(_("You do not run this union."))
-        return union
+class UnionScopedForm(UnionScopedFormMixin, WagtailAdminModelForm):
+    pass
 
 
 class BallotAdminForm(UnionScopedForm):
-    def clean(self):
-        cleaned = super().clean()
-        opens_at, closes_at = cleaned.get("opens_at"), cleaned.get("closes_at")
-        if opens_at and closes_at and closes_at <= opens_at:
-            self.add_error("closes_at", _("The closing time must be after the opening time."))
-        instance = self.instance
-        if instance.pk:
-            stored = Ballot.objects.get(pk=instance.pk)
-            if services.ballot_options_locked(ballot=stored):
-                changed = set(self.changed_data) - EDITABLE_WHEN_OPEN
-                options = self.formsets.get("options")
-                if changed or (options is not None and options.has_changed()):
-                    raise forms.ValidationError(
-                        _(
-                            "This ballot has opened: its options, times, rule and voters "
-                            "can no longer be changed."
-                        )
-                    )
-        kind = cleaned.get("kind")
+    """Saves through ``ballot_create`` / ``ballot_update``: the time, option, lock and
+    electorate rules (Collective Contract Provisions art. 36) live in the services alone, and
+    a refusal comes back as a form error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "roster" in self.fields and self.for_user is not None:
+            self.fields["roster"].queryset = scope_to_unions(
+                VoterRoster.objects.all(), self.for_user
+            )
+
+    def _option_labels(self) -> list[tuple[str, str]]:
         options = self.formsets.get("options")
-        if kind and kind != BallotKind.YES_NO and options is not None and not instance.frozen_at:
-            labels = [
-                form.cleaned_data.get("label")
-                for form in options.forms
-                if form.is_valid()
-                and form.cleaned_data.get("label")
-                and not form.cleaned_data.get("DELETE")
-                and not form.cleaned_data.get("meaning")
-            ]
-            if len(labels) < 2:
-                raise forms.ValidationError(_("Give at least two options."))
-        return cleaned
+        if options is None:
+            return []
+        kept = [
+            form
+            for form in options.forms
+            if form.is_valid()
+            and form.cleaned_data.get("label")
+            and not form.cleaned_data.get("DELETE")
+            # Yes/no/abstain carry a meaning: the service writes them itself.
+            and not form.instance.meaning
+        ]
+        kept.sort(key=lambda form: form.cleaned_data.get("ORDER") or 0)
+        return [
+            (form.cleaned_data["label"], form.cleaned_data.get("label_en") or "") for form in kept
+        ]
+
+    def _same_minute(self, name: str) -> bool:
+        # ``initial``, not the instance: validation already copied the posted values onto it.
+        stored, posted = self.initial.get(name), self.cleaned_data.get(name)
+        if not isinstance(stored, datetime) or not isinstance(posted, datetime):
+            return False
+        return stored.replace(second=0, microsecond=0) == posted.replace(second=0, microsecond=0)
 
     def save(self, commit=True):
-        is_new = self.instance.pk is None
-        if is_new and self.for_user is not None:
-            self.instance.created_by = self.for_user
-        ballot = super().save(commit=commit)
-        if commit:
-            _normalise_options(ballot)
+        data = self.cleaned_data
+        if self.instance.pk is None:
+            ballot = service_call(
+                services.ballot_create,
+                union=data["union"],
+                title=data["title"],
+                kind=data["kind"],
+                rule=data["rule"],
+                electorate=data["electorate"],
+                roster=data.get("roster"),
+                description_html=data.get("description") or "",
+                title_en=data.get("title_en") or "",
+                description_en_html=data.get("description_en") or "",
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                max_choices=data.get("max_choices") or 1,
+                seats=data.get("seats") or 1,
+                source_label=data.get("source_label") or "",
+                options=self._option_labels(),
+                created_by=self.for_user,
+            )
+        else:
+            # Only what the user changed: the form shows times to the minute, so a time
+            # equal to the stored one at that precision is not a change of the paper.
+            changed = {
+                name: data[name]
+                for name in services.PAPER_FIELDS
+                if name in self.changed_data and name in data and not self._same_minute(name)
+            }
+            changed.update(
+                {name: data.get(name) or "" for name in services.EDITABLE_WHEN_OPEN if name in data}
+            )
+            options = self.formsets.get("options")
+            ballot = service_call(
+                services.ballot_update,
+                ballot=self.instance,
+                data=changed,
+                options=(
+                    self._option_labels() if options is not None and options.has_changed() else None
+                ),
+            )
+        self.instance = ballot
         return ballot
-
-
-def _normalise_options(ballot: Ballot) -> None:
-    """Yes/no ballots always carry exactly yes, no and abstain; other kinds none of them."""
-    if services.ballot_options_locked(ballot=ballot):
-        return
-    if ballot.kind == BallotKind.YES_NO:
-        BallotOption.objects.filter(ballot=ballot, meaning="").delete()
-        present = set(ballot.options.values_list("meaning", flat=True))
-        for index, (meaning, label) in enumerate(services.YES_NO_OPTIONS):
-            if meaning not in present:
-                BallotOption.objects.create(
-                    ballot=ballot, label=label, meaning=meaning, sort_order=index
-                )
-    else:
-        BallotOption.objects.filter(ballot=ballot).exclude(meaning="").delete()
 
 
 Ballot.base_form_class = BallotAdminForm
 
 
-class ScopedObjectMixin:
-    """Edit, delete and history views of another union's object answer 403."""
-
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        if obj.union_id not in _union_ids(self.request.user):
-            raise PermissionDenied
-        return obj
+class ScopedObjectMixin(UnionScopedViewMixin):
+    pass
 
 
-class BallotEditView(ScopedObjectMixin, snippet_views.EditView):
+class BallotCreateView(ServiceErrorViewMixin, snippet_views.CreateView):
+    pass
+
+
+class BallotEditView(ServiceErrorViewMixin, ScopedObjectMixin, snippet_views.EditView):
     pass
 
 
@@ -162,11 +175,12 @@ def _results_link(ballot: Ballot):
     return links
 
 
-class BallotViewSet(SnippetViewSet):
+class BallotViewSet(UnionScopedViewSetMixin, SnippetViewSet):
     model = Ballot
     icon = "tasks"
     menu_label = _("Ballots")
     copy_view_enabled = False
+    add_view_class = BallotCreateView
     edit_view_class = BallotEditView
     delete_view_class = BallotDeleteView
     history_view_class = BallotHistoryView
@@ -184,13 +198,15 @@ class BallotViewSet(SnippetViewSet):
     search_fields = ["title"]
     panels = [
         FieldPanel("union"),
-        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("title"), FieldPanel("title_en")]),
         FieldPanel("description"),
+        FieldPanel("description_en"),
         MultiFieldPanel(
             [
                 FieldPanel("kind"),
                 FieldPanel("rule"),
                 FieldPanel("electorate"),
+                FieldPanel("roster"),
                 FieldRowPanel([FieldPanel("max_choices"), FieldPanel("seats")]),
             ],
             heading=_("Kind of vote"),
@@ -205,10 +221,10 @@ class BallotViewSet(SnippetViewSet):
     ]
 
     def get_queryset(self, request):
-        return Ballot.objects.filter(union_id__in=_union_ids(request.user)).select_related("union")
+        return super().get_queryset(request).select_related("union")
 
 
-BallotOption.panels = [FieldPanel("label")]
+BallotOption.panels = [FieldRowPanel([FieldPanel("label"), FieldPanel("label_en")])]
 
 
 class CongressForm(UnionScopedForm):
@@ -220,7 +236,7 @@ class CongressForm(UnionScopedForm):
                 get_user_model()
                 .objects.filter(
                     memberships__status="active",
-                    memberships__union_id__in=_union_ids(self.for_user),
+                    memberships__union_id__in=admin_scope.union_ids(self.for_user),
                 )
                 .distinct()
             )
@@ -237,7 +253,7 @@ class CongressDeleteView(ScopedObjectMixin, snippet_views.DeleteView):
     pass
 
 
-class CongressViewSet(SnippetViewSet):
+class CongressViewSet(UnionScopedViewSetMixin, SnippetViewSet):
     model = CongressRepresentative
     icon = "group"
     menu_label = _("Congress of worker representatives")
@@ -251,13 +267,86 @@ class CongressViewSet(SnippetViewSet):
     panels = [FieldPanel("union"), FieldPanel("user"), FieldPanel("note")]
 
     def get_queryset(self, request):
-        return CongressRepresentative.objects.filter(
-            union_id__in=_union_ids(request.user)
-        ).select_related("union", "user")
+        return super().get_queryset(request).select_related("union", "user")
+
+
+MAX_ROSTER_BYTES = 5 * 1024 * 1024
+
+
+class RosterForm(UnionScopedForm):
+    """A roster is imported once from a file (all or nothing) and not edited afterwards."""
+
+    file = forms.FileField(
+        label=_("File (.csv or .xlsx)"),
+        required=False,
+        help_text=_(
+            "The member-import columns: full_name, phone, id_number, worker_type. Every row is "
+            "checked like a member's; one bad row refuses the file."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if self.instance.pk is None and not upload:
+            self.add_error("file", _("Choose the file to import."))
+        if upload and upload.size > MAX_ROSTER_BYTES:
+            self.add_error("file", _("The file is too large."))
+        return cleaned
+
+    def save(self, commit=True):
+        if self.instance.pk is not None:
+            return super().save(commit=commit)
+        data = self.cleaned_data
+        upload = data["file"]
+        try:
+            self.instance = rosters.roster_import(
+                union=data["union"],
+                title=data["title"],
+                data=upload.read(),
+                filename=upload.name or "",
+                by=self.for_user,
+            )
+        except DomainError as err:
+            raise forms.ValidationError(err.detail, code=err.code) from err
+        return self.instance
+
+
+VoterRoster.base_form_class = RosterForm
+
+
+class RosterCreateView(ServiceErrorViewMixin, snippet_views.CreateView):
+    pass
+
+
+class RosterEditView(ScopedObjectMixin, snippet_views.EditView):
+    pass
+
+
+class RosterDeleteView(ScopedObjectMixin, snippet_views.DeleteView):
+    pass
+
+
+class RosterViewSet(UnionScopedViewSetMixin, SnippetViewSet):
+    model = VoterRoster
+    icon = "list-ul"
+    menu_label = _("Rosters of covered workers")
+    copy_view_enabled = False
+    add_view_class = RosterCreateView
+    edit_view_class = RosterEditView
+    delete_view_class = RosterDeleteView
+    history_view_class = BallotHistoryView
+    usage_view_class = BallotUsageView
+    list_display = ["title", "union", Column("created_at", label=_("Created"))]
+    list_filter = ["union"]
+    panels = [FieldPanel("union"), FieldPanel("title"), FieldPanel("file")]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("union")
 
 
 class BallotGroup(SnippetViewSetGroup):
-    items = (BallotViewSet, CongressViewSet)
+    items = (BallotViewSet, CongressViewSet, RosterViewSet)
     menu_icon = "tasks"
     menu_label = _("Ballots")
     menu_order = 250

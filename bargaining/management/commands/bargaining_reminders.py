@@ -5,7 +5,7 @@ Run daily (cron or a scheduler): ``python manage.py bargaining_reminders --days 
 
 from django.core.management.base import BaseCommand
 
-from bargaining import services
+from bargaining import case_setup
 
 
 class Command(BaseCommand):
@@ -15,5 +15,5 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=5)
 
     def handle(self, *args, days: int, **options):
-        sent = services.case_send_reminders(within_days=days)
+        sent = case_setup.case_send_reminders(within_days=days)
         self.stdout.write(f"{sent} reminder(s) sent")

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from legalaid.services import slots_materialise_all
+from legalaid.slot_supply import slots_materialise_all
 
 
 class Command(BaseCommand):

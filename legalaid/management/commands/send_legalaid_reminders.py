@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from legalaid.services import reminders_send_due, slots_materialise_all
+from legalaid.reminders import reminders_send_due
+from legalaid.slot_supply import slots_materialise_all
 
 
 class Command(BaseCommand):
