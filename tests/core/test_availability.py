@@ -94,3 +94,40 @@ def test_other_server_errors_stay_500(client):
     with mock.patch.object(CursorWrapper, "execute", side_effect=RuntimeError("a bug")):
         response = client.get("/legal-aid/")
     assert response.status_code == 500
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
+def test_the_503_reads_the_database_no_more_after_it_failed(client, settings, signed_in):
+    """One failed read, then the answer: no error page that reads the user, the session or
+    the frames' querysets, each waiting again for a database that is away (with DEBUG on,
+    as in the fault test's servers, Django's debug page did)."""
+    from django.contrib.auth import get_user_model
+
+    settings.DEBUG = True
+    if signed_in:
+        client.force_login(get_user_model().objects.create_user("walker", password="x-9Lq2pW"))
+    with database_down() as execute:
+        response = client.get("/legal-aid/")
+    assert response.status_code == 503
+    assert execute.call_count == 1
+
+
+def test_the_error_report_of_an_unreachable_database_reads_nothing():
+    """Reports (the debug page, mails to admins) of a database that is away are brief; any
+    other error keeps Django's full report."""
+    import sys
+
+    def report(exc):
+        try:
+            raise exc
+        except Exception:
+            return availability.ExceptionReporter(None, *sys.exc_info())
+
+    brief = report(OperationalError("could not connect to server"))
+    assert brief.get_traceback_text() == (
+        "Database unavailable: OperationalError: could not connect to server"
+    )
+    assert brief.get_traceback_html() == brief.get_traceback_text()
+    full = report(RuntimeError("a bug"))
+    assert "Traceback" in full.get_traceback_text()

@@ -344,12 +344,6 @@ def worker_and_scheduler(env: dict):
                 proc.wait()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Passes when run alone (2 of 2) but failed twice when run after the Redis-restart "
-    "test in the same session: a page request during the cut answered nothing within 10 s "
-    "instead of a 503. Cause not found yet.",
-)
 def test_postgres_unavailable_for_a_few_seconds(live_demo, redis_server, pg_proxy, tmp_path):
     """Commands get ``unavailable`` frames and pages a styled 503 while PostgreSQL is away;
     the worker and scheduler survive it; service resumes by itself; nothing half-written."""
@@ -403,7 +397,12 @@ def test_postgres_unavailable_for_a_few_seconds(live_demo, redis_server, pg_prox
             await asyncio.to_thread(
                 wait_for, lambda: http(ports[1], "/legal-aid/")[0] == 200, within=20
             )
-            assert (await asyncio.to_thread(http, ports[0], "/readyz"))[0] == 200
+            # Ready again by itself: the first probe after the outage may still time out on
+            # the channel layer (one receive of the layer was waiting out the outage), so poll
+            # as a proxy does.
+            await asyncio.to_thread(
+                wait_for, lambda: http(ports[0], "/readyz")[0] == 200, within=20
+            )
             # The refused command, sent again with its client_id, is applied exactly once.
             again = await union.command(
                 {"type": "offer.submit", "item": pay.pk, "value": "8.30", "client_id": lost_id}

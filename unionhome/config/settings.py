@@ -128,6 +128,9 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
+# A database that is away is reported without reading it again (unionhome/core/availability.py).
+DEFAULT_EXCEPTION_REPORTER = "unionhome.core.availability.ExceptionReporter"
+
 ROOT_URLCONF = "unionhome.config.urls"
 
 TEMPLATES = [
