@@ -171,6 +171,21 @@ if DATABASE_URL:
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
             "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 5))
         )
+        # A bounded pool per process (psycopg-pool): under ASGI every request runs in a thread
+        # of its own with a connection of its own, so a burst (100 members booking at once)
+        # opened one connection each and exhausted max_connections; with the pool it waits
+        # up to DATABASE_POOL_TIMEOUT for one of DATABASE_POOL_MAX_SIZE connections, then
+        # answers 503. Size it so that processes × max size stays under max_connections
+        # (docs/deployment.md). Pooled connections are checked before use (health checks),
+        # so a database restart costs no request; pooling replaces persistent connections.
+        pool_max_size = int(os.environ.get("DATABASE_POOL_MAX_SIZE", 10))
+        if pool_max_size > 0:
+            DATABASES["default"]["OPTIONS"]["pool"] = {
+                "min_size": min(int(os.environ.get("DATABASE_POOL_MIN_SIZE", 1)), pool_max_size),
+                "max_size": pool_max_size,
+                "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", 5)),
+            }
+            DATABASES["default"]["CONN_MAX_AGE"] = 0
     if os.environ.get("TEST_DB_NAME"):
         DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DB_NAME"]}
 else:
