@@ -16,12 +16,14 @@ from unionhome.membership.models import PhoneNumber
 TEXTS = {
     "": {
         "get": "获取验证码",
+        "cancel": "取消",
         "resend": "重新获取验证码",
         "waiting": re.compile(r"^(\d+) 秒后重新获取$"),
         "refused": re.compile(r"验证码刚刚已发送，\d+ 秒后可重新获取。"),
     },
     "/en": {
         "get": "Get verification code",
+        "cancel": "Cancel",
         "resend": "Request new code",
         "waiting": re.compile(r"^Resend in (\d+) s$"),
         "refused": re.compile(
@@ -69,6 +71,25 @@ def assert_counts_down_and_refuses_early_resend(page, texts, sms_file, phone):
     assert page.locator("button.resend-code").is_disabled()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_VIEWPORT["width"]
     assert page.evaluate(OVERFLOWING_JS) == []
+    assert_cancel_is_a_quiet_link(page, texts)
+
+
+def assert_cancel_is_a_quiet_link(page, texts):
+    """Confirm is the one red button; Cancel is a plain underlined link beside it, so a
+    thumb aiming for Confirm does not land on an equally loud Cancel."""
+    confirm = page.locator("main form button[type=submit]").first
+    cancel = page.locator(".cancel-code")
+    assert cancel.inner_text().strip() == texts["cancel"]
+
+    def style(locator, prop):
+        return locator.evaluate(f"(el) => getComputedStyle(el).{prop}")
+
+    assert style(cancel, "backgroundColor") == "rgba(0, 0, 0, 0)"
+    # Readable on the page's light background (a button's white text would vanish).
+    assert style(cancel, "color") not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
+    assert cancel.is_visible() and cancel.bounding_box()["height"] >= 44
+    assert style(cancel, "textDecorationLine") == "underline"
+    assert style(confirm, "backgroundColor") != "rgba(0, 0, 0, 0)"
 
 
 @pytest.mark.parametrize("lang", ["", "/en"])
