@@ -1,7 +1,7 @@
 """The only place that broadcasts bargaining events.
 
-Design (see docs/performance/bargaining.md): the event log in the database is the truth; the
-channel layer only carries notifications. Each event is encoded to its JSON frame ONCE, when
+Design (docs/performance.md, "Bargaining room fan-out"): the event log in the database is the
+truth; the channel layer only carries notifications. Each event is encoded to its JSON frame ONCE, when
 its transaction commits, and sent to one group per (case, audience). Each server process holds
 one ``RoomHub`` per event loop: a single channel-layer subscription that joins the groups of
 the rooms its local sockets are in, and fans each frame out to those sockets itself. So the
