@@ -10,7 +10,7 @@ calendar of public holidays and bridged working days comes from ``legalaid.holid
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from zoneinfo import ZoneInfo
 
 from legalaid import holidays
@@ -28,6 +28,20 @@ def is_working_day(
     return day.weekday() < 5 and day not in holidays
 
 
+def nth_working_day_after(
+    start: dt.date, days: int, is_working: Callable[[dt.date], bool]
+) -> dt.date:
+    """The ``days``-th day after ``start`` for which ``is_working`` holds (``start`` itself
+    never counts). The one walk both calendars below share."""
+    day = start
+    counted = 0
+    while counted < days:
+        day += dt.timedelta(days=1)
+        if is_working(day):
+            counted += 1
+    return day
+
+
 def add_working_days(
     start: dt.date,
     days: int,
@@ -35,26 +49,17 @@ def add_working_days(
     holidays: Collection[dt.date],
     makeup_days: Collection[dt.date] = frozenset(),
 ) -> dt.date:
-    """The ``days``-th working day after ``start`` (``start`` itself never counts)."""
-    day = start
-    counted = 0
-    while counted < days:
-        day += dt.timedelta(days=1)
-        if is_working_day(day, holidays, makeup_days):
-            counted += 1
-    return day
+    """The ``days``-th working day after ``start`` on a given calendar (pure: for the rule's
+    pinned boundaries)."""
+    return nth_working_day_after(
+        start, days, lambda day: is_working_day(day, holidays, makeup_days)
+    )
 
 
 def working_day_after(start: dt.date, days: int) -> dt.date:
     """The ``days``-th working day after ``start`` on the mainland calendar (public holidays
     and adjusted working days, 调休, from ``legalaid.holidays``)."""
-    day = start
-    counted = 0
-    while counted < days:
-        day += dt.timedelta(days=1)
-        if holidays.is_working_day(day):
-            counted += 1
-    return day
+    return nth_working_day_after(start, days, holidays.is_working_day)
 
 
 def triage_due(submitted_at: dt.datetime) -> dt.datetime:
