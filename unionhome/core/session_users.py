@@ -11,9 +11,6 @@ secrets).
 
 from __future__ import annotations
 
-import asyncio
-import itertools
-import weakref
 from importlib import import_module
 
 from channels.db import database_sync_to_async
@@ -31,6 +28,8 @@ from django.contrib.sessions.backends import db as db_sessions
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+
+from unionhome.core import batching
 
 # A batch waits this long for more keys before it is read (a storm's sockets start within
 # the same few loop iterations; one socket alone loses no more than this).
@@ -135,69 +134,19 @@ def users_for_sessions(keys: list[str]) -> dict[str, object]:
     return users
 
 
-async def _read(keys: list[str]) -> dict[str, object]:
-    return await database_sync_to_async(users_for_sessions)(keys)
+async def _read(batch: dict) -> dict[str, object]:
+    return await database_sync_to_async(users_for_sessions)(list(batch))
 
 
-class SessionBatch:
-    """The keys waiting on one event loop, read MAX_BATCH at a time. While a read runs, new
-    keys wait for the next one: the busier the storm, the larger the batches."""
-
-    def __init__(self) -> None:
-        self.waiting: dict[str, list[asyncio.Future]] = {}
-        self.worker: asyncio.Task | None = None
-
-    async def user_for(self, key: str):
-        loop = asyncio.get_running_loop()
-        future = loop.create_future()
-        self.waiting.setdefault(key, []).append(future)
-        if self.worker is None:
-            self.worker = loop.create_task(self._run())
-        return await future
-
-    async def _run(self) -> None:
-        batch: dict[str, list[asyncio.Future]] = {}
-        try:
-            await asyncio.sleep(GATHER_SECONDS)
-            while self.waiting:
-                keys = list(itertools.islice(self.waiting, MAX_BATCH))
-                batch = {key: self.waiting.pop(key) for key in keys}
-                # A socket that left while waiting (its future cancelled) is not read for.
-                wanted = [k for k, futures in batch.items() if not all(f.done() for f in futures)]
-                try:
-                    users = await _read(wanted) if wanted else {}
-                except Exception as error:
-                    # Every socket of the batch fails as it would have alone (the database
-                    # away): its connect raises; none is left waiting.
-                    for futures in batch.values():
-                        for future in futures:
-                            if not future.done():
-                                future.set_exception(error)
-                    batch = {}
-                    continue
-                for key, futures in batch.items():
-                    user = users.get(key) or AnonymousUser()
-                    for future in futures:
-                        if not future.done():
-                            future.set_result(user)
-                batch = {}
-        finally:
-            self.worker = None
-            # Only when the worker itself was cancelled (the loop closing): nobody hangs.
-            for futures in itertools.chain(batch.values(), self.waiting.values()):
-                for future in futures:
-                    future.cancel()
-            self.waiting.clear()
-
-
-_batches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# AnonymousUser keeps no state: one serves every socket without a user.
+ANONYMOUS = AnonymousUser()
 
 
 async def user_for_session(key: str):
     """The session's user (or AnonymousUser), read together with the keys of the sockets
     connecting in the same moment on this event loop."""
-    loop = asyncio.get_running_loop()
-    batch = _batches.get(loop)
-    if batch is None:
-        batch = _batches[loop] = SessionBatch()
-    return await batch.user_for(key)
+    gather = batching.on_loop(
+        "session_users",
+        lambda: batching.Gather(_read, size=MAX_BATCH, wait=GATHER_SECONDS, default=ANONYMOUS),
+    )
+    return await gather.get(key)
