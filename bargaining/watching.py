@@ -20,6 +20,7 @@ import weakref
 
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,9 +29,10 @@ from bargaining.minutes import event_summary, side_label
 from bargaining.models import Audience, Case, CaseStatus, Event, Side
 from bargaining.selectors import case_viewer
 from bargaining.services import CommandResult, _require_chief, _require_status, _run, event_append
-from unionhome.core import roles
+from unionhome.core import batching, roles
 from unionhome.core.cache import shared_cache
 from unionhome.core.errors import Conflict
+from unionhome.membership.models import Membership, UnionStaff
 
 DECISION_SECONDS = 300
 STATE_SECONDS = 60  # a state read from the database; one stored on change is kept
@@ -118,25 +120,85 @@ def _member_decision(user, case: Case) -> bool:
     return membership is not None and membership.union_id == case.union_id
 
 
+def member_decisions(*, case: Case, users: list) -> dict[int, bool]:
+    """``_member_decision`` for many users of one case (a connect storm's cold decisions).
+
+    A plain member (in no group, with no union staff link, neither staff nor superuser) is
+    decided from three reads for the lot: for them MFA is never required and no union is
+    staffed, so the rule comes down to "not seated in the case, not its recorder, an active
+    member of its union" (one active membership per person: a database constraint). Anyone
+    else goes through the one-user rule."""
+    by_pk = {user.pk: user for user in users}
+    ids = list(by_pk)
+    User = get_user_model()
+    special = set(User.groups.through.objects.filter(user_id__in=ids).values_list("user_id"))
+    special |= set(UnionStaff.objects.filter(user_id__in=ids).values_list("user_id"))
+    special = {row[0] for row in special}
+    plain = [
+        pk
+        for pk, user in by_pk.items()
+        if pk not in special
+        and not getattr(user, "is_staff", False)
+        and not getattr(user, "is_superuser", False)
+        and getattr(user, "is_authenticated", False)
+    ]
+    decisions = {pk: _member_decision(user, case) for pk, user in by_pk.items() if pk not in plain}
+    if plain:
+        seated = set(
+            case.representatives.filter(user_id__in=plain, active=True).values_list(
+                "user_id", flat=True
+            )
+        )
+        unions = dict(
+            Membership.objects.filter(user_id__in=plain, status="active").values_list(
+                "user_id", "union_id"
+            )
+        )
+        for pk in plain:
+            decisions[pk] = (
+                pk not in seated and pk != case.recorder_id and unions.get(pk) == case.union_id
+            )
+    return decisions
+
+
+def watch_access_many_from_db(wanted: dict[tuple[int, int], object]) -> dict[tuple, tuple]:
+    """(member decision, session state) per (case id, user id) → user, from the database,
+    stored for the next connect. A case that does not exist is (False, None)."""
+    cases = Case.objects.in_bulk({case_id for case_id, _ in wanted})
+    found: dict[tuple, tuple] = {}
+    decided: dict[str, bool] = {}
+    # The process-wide cache object: this runs for each storm (see shared_cache).
+    shared = shared_cache()
+    for case_id, case in cases.items():
+        users = [user for (c, _), user in wanted.items() if c == case_id]
+        state = watch_state(case)
+        for user_id, decision in member_decisions(case=case, users=users).items():
+            found[(case_id, user_id)] = (decision, state)
+            decided[decision_key(case_id, user_id)] = decision
+        # ``add``, not ``set``: a state read here just before a session closed must not
+        # overwrite the closed state watch_state_changed stored after the commit.
+        shared.add(events.watch_state_key(case_id), state, STATE_SECONDS)
+    if decided:
+        shared.set_many(decided, DECISION_SECONDS)
+    return {key: found.get(key, (False, None)) for key in wanted}
+
+
 def watch_access_from_db(case_id: int, user) -> tuple[bool, dict | None]:
     """(member decision, session state) from the database, stored for the next connect."""
-    case = Case.objects.filter(pk=case_id).first()
-    if case is None:
-        return False, None
-    decision = _member_decision(user, case)
-    state = watch_state(case)
-    # The process-wide cache object: this runs for each socket (see shared_cache).
-    shared = shared_cache()
-    shared.set(decision_key(case_id, user.pk), decision, DECISION_SECONDS)
-    # ``add``, not ``set``: a state read here just before a session closed must not overwrite
-    # the closed state watch_state_changed stored after the commit.
-    shared.add(events.watch_state_key(case_id), state, STATE_SECONDS)
-    return decision, state
+    return watch_access_many_from_db({(case_id, user.pk): user})[(case_id, user.pk)]
 
 
-async def watch_access(case_id: int, user) -> bool:
-    """May this user watch the case now? One cache round trip on the common path."""
-    keys = [decision_key(case_id, user.pk), events.watch_state_key(case_id)]
+# Decisions per cache read / database trip, and how long a storm's first socket waits for
+# the others (see unionhome.core.batching).
+ACCESS_BATCH = 500
+ACCESS_GATHER_SECONDS = 0.002
+
+
+async def _access_many(batch: dict[tuple[int, int], object]) -> dict[tuple, tuple]:
+    """One cache round trip for all the sockets asking together; one database trip for the
+    decisions (or states) it missed."""
+    case_ids = {case_id for case_id, _ in batch}
+    keys = [decision_key(c, u) for c, u in batch] + [events.watch_state_key(c) for c in case_ids]
     try:
         # Not ``aget_many``: that queues behind the database work of every other socket in
         # the one thread Django's sync code shares; a cache read needs no such order.
@@ -144,9 +206,29 @@ async def watch_access(case_id: int, user) -> bool:
         found = await sync_to_async(shared_cache().get_many, thread_sensitive=False)(keys)
     except Exception:
         found = {}
-    decision, state = found.get(keys[0]), found.get(keys[1])
-    if decision is None or state is None:
-        decision, state = await database_sync_to_async(watch_access_from_db)(case_id, user)
+    results, misses = {}, {}
+    for (case_id, user_id), user in batch.items():
+        decision = found.get(decision_key(case_id, user_id))
+        state = found.get(events.watch_state_key(case_id))
+        if decision is None or state is None:
+            misses[(case_id, user_id)] = user
+        else:
+            results[(case_id, user_id)] = (decision, state)
+    if misses:
+        results.update(await database_sync_to_async(watch_access_many_from_db)(misses))
+    return results
+
+
+async def watch_access(case_id: int, user) -> bool:
+    """May this user watch the case now? Asked together with the sockets connecting in the
+    same moment: one cache round trip for them all on the common path."""
+    gather = batching.on_loop(
+        "watch_access",
+        lambda: batching.Gather(
+            _access_many, size=ACCESS_BATCH, wait=ACCESS_GATHER_SECONDS, default=(False, None)
+        ),
+    )
+    decision, state = await gather.get((case_id, user.pk), user)
     return bool(decision and state and state.get("open"))
 
 

@@ -7,7 +7,6 @@ one of CSRF_TRUSTED_ORIGINS. Native apps send no Origin: their sockets are let i
 cookie, so they can only authenticate with a session token in their first frame.
 """
 
-from importlib import import_module
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -18,6 +17,8 @@ from django.contrib import auth
 from django.contrib.auth.models import AnonymousUser
 from django.http import parse_cookie
 from django.http.request import validate_host
+
+from unionhome.core import session_users
 
 
 def _header(scope, name: bytes) -> str | None:
@@ -89,27 +90,38 @@ def _session_key(scope) -> str | None:
 @database_sync_to_async
 def _user_for_session(session_key: str):
     """The session's user, read the way Django's AuthenticationMiddleware reads it (session
-    hash checked, an invalid session flushed): one trip to the database thread."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    hash checked, an invalid session flushed): one trip to the database thread. For session
+    engines other than the database one, which cannot be read many at once."""
+    store = session_users.session_store_class()(session_key)
     return auth.get_user(SimpleNamespace(session=store))
 
 
 class SessionAuthMiddleware:
-    """Channels' ``AuthMiddlewareStack`` (cookies, session, user) in one layer and one thread
-    trip, for WebSocket scopes.
+    """Channels' ``AuthMiddlewareStack`` (cookies, session, user) in one layer, for WebSocket
+    scopes, with the reads of sockets connecting together done in one trip.
 
     Channels' stack costs three middleware layers and two trips to the one thread Django's
     sync code shares per socket (one only to construct the session store, one for the user),
     and each layer keeps its own copy of the scope, a lazy session and a lazy user for the
     socket's whole life (its coroutine frame stays suspended). In a connect storm of
-    thousands of sockets those trips queue behind one another. Here the scope gets ``user``
-    (the user, or ``AnonymousUser``), resolved at once; no ``session``: the sockets only need
-    the user, and logouts reach them through ``bargaining.events.close_user_sockets``."""
+    thousands of sockets those trips queue behind one another; here the sessions and users of
+    the sockets arriving in the same moment are read in one trip (``session_users``). The
+    scope gets ``user`` (the user, or ``AnonymousUser``), resolved at once; no ``session``:
+    the sockets only need the user, and logouts reach them through
+    ``bargaining.events.close_user_sockets``."""
 
     def __init__(self, application):
         self.application = application
 
     async def __call__(self, scope, receive, send):
-        key = _session_key(scope)
-        user = await _user_for_session(key) if key else AnonymousUser()
+        user = await _user_of(_session_key(scope))
         return await self.application({**scope, "user": user}, receive, send)
+
+
+async def _user_of(key: str | None):
+    store_class = session_users.session_store_class()
+    if not key or not session_users.valid_key(store_class, key):
+        return AnonymousUser()
+    if session_users.batchable(store_class):
+        return await session_users.user_for_session(key)
+    return await _user_for_session(key)
