@@ -6,40 +6,23 @@ the empty answer came back took it as Redis being away and re-subscribed every s
 stalled broadcast after every quiet spell of a room (seen in bench_watchers)."""
 
 import asyncio
-import json
-import os
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from channels_redis.core import RedisChannelLayer
 
 from tests.services import TEST_REDIS_URL
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.settings_probe import settings_in_subprocess
 
 
 def _layer_config(tmp_path) -> dict:
-    code = (
-        "import json, django; from django.conf import settings as s; django.setup(); "
-        "print(json.dumps(s.CHANNEL_LAYERS['default']))"
+    return settings_in_subprocess(
+        "s.CHANNEL_LAYERS['default']",
+        tmp_path,
+        drop=("DATABASE_URL", "DEBUG"),
+        REDIS_URL="redis://127.0.0.1:6379/9",
     )
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
-    env.update(
-        {
-            "VAR_DIR": str(tmp_path),
-            "DJANGO_SETTINGS_MODULE": "unionhome.config.settings",
-            "REDIS_URL": "redis://127.0.0.1:6379/9",
-        }
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
 
 
 def test_the_layer_reads_longer_than_it_blocks(tmp_path):

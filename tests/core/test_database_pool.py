@@ -1,40 +1,24 @@
 """The bounded PostgreSQL pool (settings, DATABASE_POOL_*): a burst of requests waits for a
 connection instead of opening one each, and the configuration switches as documented."""
 
-import json
-import os
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from django.db import connection, connections
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.settings_probe import settings_in_subprocess
 
 
 def _database_settings(tmp_path, **extra_env) -> dict:
-    code = (
-        "import json, django; from django.conf import settings as s; django.setup(); "
-        "d = s.DATABASES['default']; "
-        "print(json.dumps({'pool': d['OPTIONS'].get('pool'), 'age': d['CONN_MAX_AGE']}))"
+    return settings_in_subprocess(
+        "{'pool': s.DATABASES['default']['OPTIONS'].get('pool'),"
+        " 'age': s.DATABASES['default']['CONN_MAX_AGE']}",
+        tmp_path,
+        drop=("DATABASE_*",),
+        DATABASE_URL="postgres://u:p@db.example:5432/unionhome",
+        **extra_env,
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
-    env.update(
-        {
-            "VAR_DIR": str(tmp_path),
-            "DJANGO_SETTINGS_MODULE": "unionhome.config.settings",
-            "DATABASE_URL": "postgres://u:p@db.example:5432/unionhome",
-            **extra_env,
-        }
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
 
 
 def test_postgresql_gets_a_bounded_pool_by_default(tmp_path):
