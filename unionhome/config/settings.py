@@ -214,25 +214,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CHANNEL_LAYER_SOCKET_TIMEOUT = 15  # seconds; more than channels_redis' 5 s block
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                # redis-py 8 reads with a 5 s socket timeout by default, the same 5 s that
-                # channels_redis blocks in BZPOPMIN on an idle channel: on a busy loop the
-                # client gave up first, and every idle hub "lost" Redis and re-subscribed all
-                # its sockets (a stalled broadcast after each quiet spell). Reads may wait
-                # longer than the block; a dead connection still fails within this bound.
-                "hosts": [
-                    {
-                        "address": REDIS_URL,
-                        "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT,
-                        "socket_connect_timeout": 2,
-                    }
-                ],
-                "prefix": os.environ.get("CHANNEL_PREFIX", "uh"),
-            },
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("CHANNEL_PREFIX", "uh")},
         }
     }
     # Rate limits (allauth) live in the cache: Redis makes them hold across processes.
